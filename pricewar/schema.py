@@ -1,0 +1,193 @@
+"""Validate data/*.csv against data/datapackage.json and report problems as `file:row:column: message`.
+
+Frictionless does the type, constraint, foreign-key and duplicate checks. Three things it does not do are added
+here: unknown columns are rejected (a typo in a header must not be ignored), dates must be written YYYY-MM-DD
+(strptime would accept 2024-5-1), and a cut must lower the price (a raise must raise it).
+Rows are numbered as a spreadsheet shows them: the header is row 1, the first data row is row 2.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import frictionless as fl
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.row}:{self.column}: {self.message}"
+
+
+class IsoDates(fl.Check):
+    """Date cells must be written exactly YYYY-MM-DD."""
+    type = "iso-date"
+    Errors = [fl.errors.CellError]
+
+    def validate_row(self, row):
+        for field in row.fields:
+            if field.type != "date":
+                continue
+            raw = _raw_cell(row, field.name)
+            if row.get(field.name) is not None and raw is not None and not ISO_DATE.fullmatch(str(raw).strip()):
+                yield fl.errors.CellError.from_row(row, note=f"date-format:{raw}", field_name=field.name)
+
+
+class PriceDirection(fl.Check):
+    """A cut must not end above where it started, and a raise must not end below it."""
+    type = "price-direction"
+    Errors = [fl.errors.CellError]
+
+    def validate_row(self, row):
+        if "event" not in row.field_names:
+            return
+        before, after, event = row.get("price_before"), row.get("price_after"), row.get("event")
+        if before is None or after is None:
+            return
+        if (event == "cut" and after > before) or (event == "raise" and after < before):
+            yield fl.errors.CellError.from_row(row, note=f"{event}-direction", field_name="price_after")
+
+
+def _raw_cell(row, name):
+    try:
+        return row.cells[row.field_names.index(name)]
+    except (ValueError, IndexError):
+        return None
+
+
+def _friendly(error, field_by_name: dict, vendor_ids: list[str]) -> tuple[str, str]:
+    """(column, plain message) for one Frictionless error."""
+    column = getattr(error, "field_name", None) or "*"
+    cell = getattr(error, "cell", None)
+    field = field_by_name.get(column, {})
+    constraints = field.get("constraints", {})
+    note = getattr(error, "note", "") or ""
+    if error.type == "constraint-error":
+        kind = re.search(r'constraint "(\w+)"', note)
+        kind = kind.group(1) if kind else ""
+        if kind == "required":
+            return column, "is empty (a value is required)"
+        if kind == "enum":
+            return column, f'"{cell}" is not allowed (expected one of: {", ".join(constraints["enum"])})'
+        if kind in ("minimum", "exclusiveMinimum"):
+            sign = ">=" if kind == "minimum" else ">"
+            return column, f'"{cell}" is too small (expected a number {sign} {constraints[kind]})'
+        if kind == "maximum":
+            return column, f'"{cell}" is too large (expected a number <= {constraints[kind]})'
+        if kind == "unique":
+            return column, f'"{cell}" appears more than once (expected unique values)'
+        if kind == "pattern":
+            expected = "an http:// or https:// URL" if column == "source_url" else f"text matching {constraints['pattern']}"
+            return column, f'"{cell}" is not valid (expected {expected})'
+        return column, f'"{cell}" breaks the {kind} rule'
+    if error.type == "type-error":
+        expected = {"date": "a date written YYYY-MM-DD", "number": "a plain number such as 0.0008 (no units or commas)",
+                    "integer": "a whole number"}.get(field.get("type"), field.get("type"))
+        return column, f'"{cell}" is not valid (expected {expected})'
+    if error.type == "cell-error" and note.startswith("date-format:"):
+        return column, f'"{note.split(":", 1)[1]}" is not valid (expected a date written YYYY-MM-DD)'
+    if error.type == "cell-error" and note.endswith("-direction"):
+        event = note.split("-")[0]
+        word = "higher" if event == "cut" else "lower"
+        return column, f'a {event} cannot end {word} than price_before (expected price_after {"<=" if event == "cut" else ">="} price_before)'
+    if error.type == "foreign-key":
+        column = (error.field_names or ["*"])[0] if hasattr(error, "field_names") else column
+        values = ", ".join(str(v) for v in getattr(error, "field_cells", []) or [])
+        return column, f'"{values}" is not a vendor id in data/vendors.csv (expected one of: {", ".join(vendor_ids)})'
+    if error.type == "duplicate-row":
+        match = re.search(r'position "?(\d+)', note)
+        return "*", f"exact duplicate of row {match.group(1) if match else 'above'}"
+    if error.type in ("extra-cell", "missing-cell"):
+        return column, ("has more cells than the header" if error.type == "extra-cell"
+                        else "is missing (the row has fewer cells than the header)")
+    if error.type == "blank-row":
+        return "*", "row is blank (delete it)"
+    return column, error.message
+
+
+def _check_header(rel: str, text: str, fields: list[dict]) -> list[Problem]:
+    first = next(csv.reader(io.StringIO(text)), [])
+    header = [h.strip() for h in first]
+    names = [f["name"] for f in fields]
+    problems = []
+    for name in names:
+        if name not in header:
+            problems.append(Problem(rel, 1, name, f"required column is missing (expected columns: {', '.join(names)})"))
+    seen = set()
+    for label in header:
+        if label in seen:
+            problems.append(Problem(rel, 1, label or "(blank)", "column appears twice"))
+        elif label not in names:
+            problems.append(Problem(rel, 1, label or "(blank)", f"unknown column (expected columns: {', '.join(names)})"))
+        seen.add(label)
+    return problems
+
+
+def validate(data_dir: Path, label: str | None = None) -> list[Problem]:
+    """Every problem in every table of the package in data_dir. An empty list means the data is valid."""
+    data_dir = Path(data_dir)
+    label = label if label is not None else data_dir.name
+    with open(data_dir / "datapackage.json", encoding="utf-8") as f:
+        package = json.load(f)
+    problems: list[Problem] = []
+    readable = []
+    for resource in package["resources"]:
+        rel = f"{label}/{resource['path']}"
+        path = data_dir / resource["path"]
+        if not path.exists():
+            problems.append(Problem(rel, 0, "*", "file is missing"))
+            continue
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            line = raw[: e.start].count(b"\n") + 1
+            problems.append(Problem(rel, line, "*", "is not UTF-8 text (save it as 'CSV UTF-8')"))
+            continue
+        if not text.strip():
+            problems.append(Problem(rel, 1, "*", "file is empty (expected a header row and at least one data row)"))
+            continue
+        header_problems = _check_header(rel, text, resource["schema"]["fields"])
+        problems += header_problems
+        if len(text.strip().splitlines()) < 2:
+            problems.append(Problem(rel, 2, "*", "file has a header but no data rows"))
+            continue
+        if not header_problems:
+            readable.append(resource)
+    vendor_ids = []
+    if any(r["name"] == "vendors" for r in readable):
+        import csv as _csv
+        with open(data_dir / "vendors.csv", encoding="utf-8-sig", newline="") as f:
+            vendor_ids = [r.get("vendor", "") for r in _csv.DictReader(f)]
+    names = {r["name"] for r in readable}
+    detector = fl.Detector(schema_sync=True)
+    resources = []
+    for r in readable:
+        descriptor = json.loads(json.dumps(r))
+        descriptor["encoding"] = "utf-8-sig"
+        # A foreign key into a table that is itself broken would only repeat that table's problems.
+        fks = descriptor["schema"].get("foreignKeys", [])
+        descriptor["schema"]["foreignKeys"] = [k for k in fks if k["reference"]["resource"] in names]
+        resources.append(fl.Resource(descriptor, basepath=str(data_dir), detector=detector))
+    if resources:
+        report = fl.Package(resources=resources).validate(
+            checklist=fl.Checklist(checks=[fl.checks.duplicate_row(), IsoDates(), PriceDirection()]))
+        fields_of = {r["name"]: {f["name"]: f for f in r["schema"]["fields"]} for r in readable}
+        path_of = {r["name"]: f"{label}/{r['path']}" for r in readable}
+        for task in report.tasks:
+            for error in task.errors:
+                column, message = _friendly(error, fields_of.get(task.name, {}), vendor_ids)
+                problems.append(Problem(path_of.get(task.name, task.name), getattr(error, "row_number", None) or 0,
+                                        column, message))
+    return sorted(set(problems), key=lambda p: (p.file, p.row, p.column, p.message))
