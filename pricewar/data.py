@@ -29,7 +29,7 @@ def record_read(path: Path) -> None:
     log = paths.read_log()
     if log is not None:
         with open(log, "a", encoding="utf-8") as f:
-            f.write(str(Path(path).resolve()) + "\n")
+            f.write("F " + str(Path(path).resolve()) + "\n")
 
 
 @lru_cache(maxsize=None)
@@ -104,10 +104,61 @@ def to_cny_per_million(prices: pd.DataFrame, fx: pd.DataFrame, columns=("price_b
     return out
 
 
-def prices(data_dir: Path | None = None) -> pd.DataFrame:
-    """price_changes joined with vendor names, with canonical CNY/1M prices and the cut as a fraction."""
-    df = to_cny_per_million(load("price_changes", data_dir), load("fx", data_dir))
-    names = vendors(data_dir)[["name_en", "name_zh", "kind"]]
-    df = df.join(names, on="vendor")
-    df["cut_fraction"] = 1 - df["price_after_cny_per_m"] / df["price_before_cny_per_m"]
-    return df
+
+def record_listing(folder: Path) -> None:
+    """Record that a notebook depends on which files a folder holds (not only on their contents)."""
+    log = paths.read_log()
+    if log is not None:
+        with open(log, "a", encoding="utf-8") as f:
+            f.write("D " + str(Path(folder).resolve()) + "\n")
+
+
+QUALITY_RANK = {"A": 0, "B": 1, "C": 2}
+PRICE_KEY = ["date", "vendor", "model", "direction", "variant"]
+
+
+def consensus(prices: pd.DataFrame, key=PRICE_KEY) -> pd.DataFrame:
+    """One row per announced price, when several sources report it.
+
+    The row comes from the best-graded source; a price before the change that only a weaker source gives is
+    filled in (in CNY per 1M tokens, so units never mix). `n_sources` counts the sources, and `disagree` flags
+    announcements whose sources state different new prices: kept and shown, not hidden.
+    """
+    df = prices.copy()
+    df["_rank"] = df["source_quality"].map(QUALITY_RANK).fillna(9)
+    df = df.sort_values(key + ["_rank"], kind="stable")
+    groups = df.groupby(key, sort=False, dropna=False)
+    best = groups.head(1).set_index(key)
+    best["price_before_cny_per_m"] = groups["price_before_cny_per_m"].first()
+    best["n_sources"] = groups.size()
+    best["disagree"] = groups["price_after_cny_per_m"].agg(lambda s: s.round(9).nunique() > 1)
+    best["cut_fraction"] = 1 - best["price_after_cny_per_m"] / best["price_before_cny_per_m"]
+    return best.reset_index().drop(columns="_rank").sort_values(["date", "vendor", "model"]).reset_index(drop=True)
+
+
+class Dataset:
+    """The tables as a notebook sees them: from one data folder, optionally cut off at an as-of date."""
+
+    def __init__(self, data_dir=None, as_of=None):
+        self.data_dir = Path(data_dir) if data_dir else paths.data_dir()
+        self.as_of = pd.Timestamp(as_of) if as_of else None
+
+    def load(self, table: str) -> pd.DataFrame:
+        df = load(table, self.data_dir)
+        if self.as_of is not None and "date" in df:
+            df = df[df["date"] <= self.as_of].reset_index(drop=True)
+        return df
+
+    def vendors(self) -> pd.DataFrame:
+        return self.load("vendors").set_index("vendor")
+
+    def prices(self) -> pd.DataFrame:
+        """price_changes with CNY/1M prices, vendor names, and cut fractions."""
+        df = to_cny_per_million(self.load("price_changes"), self.load("fx"))
+        df = df.join(self.vendors()[["name_en", "name_zh", "kind"]], on="vendor")
+        df["cut_fraction"] = 1 - df["price_after_cny_per_m"] / df["price_before_cny_per_m"]
+        return df
+
+    def newest_date(self) -> pd.Timestamp:
+        dates = [self.load(t)["date"].max() for t in ("price_changes", "usage", "statements")]
+        return max(d for d in dates if pd.notna(d))

@@ -1,0 +1,1 @@
+"""The report engine behind build.py: validate, execute (cached, in parallel), render, publish atomically."""

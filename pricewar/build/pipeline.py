@@ -1,0 +1,267 @@
+"""build.py's steps: validate → execute (cached, parallel) → render → publish atomically.
+
+Standard-library imports only at module level: a no-op rebuild checks hashes and stops without importing
+pandas, matplotlib or Jupyter.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+from . import cache
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = REPO_ROOT / "pricewar"
+DECK_NAME = "price-war-charts.pptx"
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="build.py", description="Validate the data, execute the notebooks, render the report.")
+    p.add_argument("--check", action="store_true", help="validate the data only")
+    p.add_argument("--force", action="store_true", help="ignore the cache and execute every notebook")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="notebooks executed at once (default: cores)")
+    p.add_argument("--only", metavar="NAME", help="build one notebook (e.g. 01_timeline) and its page")
+    p.add_argument("--timeout", type=int, default=300, help="seconds a cell may run (default 300)")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", help="use only data dated up to this day")
+    p.add_argument("--out", type=Path, default=REPO_ROOT, help="folder that receives site/ and figures/ (default: the project)")
+    p.add_argument("--data", type=Path, default=REPO_ROOT / "data", help="data folder (default: data/)")
+    p.add_argument("--notebooks", type=Path, default=REPO_ROOT / "notebooks", help="notebooks folder")
+    p.add_argument("--cache-dir", type=Path, help="build cache (default: OUT/.build-cache)")
+    return p.parse_args(argv)
+
+
+def say(line: str) -> None:
+    print(line, flush=True)
+
+
+# ---------------------------------------------------------------- validate
+
+def validate(data: Path, state: cache.State, always: bool) -> bool:
+    key = cache.tree_hash([p for p in data.iterdir() if p.is_file()])
+    if not always and state.data.get("validated") == key:
+        return True
+    from ..schema import validate as run
+
+    label = os.path.relpath(data, Path.cwd()) if data.is_absolute() else str(data)
+    problems = run(data, label=label.replace(os.sep, "/"))
+    if problems:
+        print(f"Data is not valid: {len(problems)} problem(s). Nothing was built; the previous report is untouched.",
+              file=sys.stderr)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return False
+    state.data["validated"] = key
+    return True
+
+
+def latest_date(data: Path) -> str:
+    """The newest date in the data: the report's as-of date unless --as-of says otherwise."""
+    newest = ""
+    for path in data.glob("*.csv"):
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            for row in csv.DictReader(f):
+                value = (row.get("date") or "").strip()
+                if len(value) == 10 and value > newest:
+                    newest = value
+    return newest
+
+
+# ---------------------------------------------------------------- execute
+
+def code_hash() -> str:
+    files = [p for p in PACKAGE.rglob("*.py") if "build" not in p.relative_to(PACKAGE).parts]
+    reqs = REPO_ROOT / "requirements.txt"
+    return cache.tree_hash(files + ([reqs] if reqs.exists() else []))
+
+
+def notebook_meta(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("pricewar", {})
+
+
+class Executor:
+    def __init__(self, args, state: cache.State, cache_dir: Path, parameters: dict):
+        self.args, self.state, self.cache_dir, self.parameters = args, state, cache_dir, parameters
+        self.static = {"code": code_hash(), "params": cache.text_hash(json.dumps(parameters, sort_keys=True))}
+        self.failures: list = []
+        self.executed: list[str] = []
+
+    def key(self, path: Path) -> dict:
+        return dict(self.static, source=cache.file_hash(path), data=str(self.args.data.resolve()))
+
+    def is_cached(self, path: Path) -> bool:
+        entry = self.state.data["notebooks"].get(path.stem)
+        return (not self.args.force and entry is not None and entry.get("key") == self.key(path)
+                and (self.cache_dir / "executed" / path.name).exists()
+                and cache.reads_unchanged(entry.get("reads", {})))
+
+    def env(self, name: str) -> dict:
+        figures = self.cache_dir / "figures" / name
+        shutil.rmtree(figures, ignore_errors=True)  # a renamed figure must not linger
+        log = self.cache_dir / "reads" / f"{name}.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.unlink(missing_ok=True)
+        return {"PRICEWAR_DATA_DIR": str(self.args.data.resolve()), "PRICEWAR_FIGURES_DIR": str(figures),
+                "PRICEWAR_CHAPTER_DIR": str(self.cache_dir / "chapters"), "PRICEWAR_READ_LOG": str(log),
+                "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"}
+
+    def run(self, paths: list[Path]) -> None:
+        todo = []
+        for path in paths:
+            if self.is_cached(path):
+                say(f"  {path.stem:<24} cached")
+            else:
+                todo.append(path)
+        if not todo:
+            return
+        from .. import fonts
+        from .execute import NotebookFailed, execute
+
+        fonts.static_fonts()  # cut the CJK font once, before parallel kernels race for it
+        durations = {k: v.get("seconds", 0) for k, v in self.state.data["notebooks"].items()}
+        todo.sort(key=lambda p: -durations.get(p.stem, 0))  # longest first balances the workers
+        with ThreadPoolExecutor(max_workers=max(1, self.args.jobs)) as pool:
+            futures = {pool.submit(execute, p, self.env(p.stem), self.parameters, self.args.timeout,
+                                   self.cache_dir / "reads" / f"{p.stem}.stderr"): p for p in todo}
+            for future in as_completed(futures):
+                path = futures[future]
+                try:
+                    done = future.result()
+                except NotebookFailed as failure:
+                    self.failures.append(failure)
+                    say(f"  {path.stem:<24} FAILED")
+                    continue
+                self.store(path, done)
+                say(f"  {path.stem:<24} executed  {done.seconds:5.1f} s")
+
+    def store(self, path: Path, done) -> None:
+        import nbformat
+
+        target = self.cache_dir / "executed" / path.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(done.notebook, str(target))
+        reads = cache.parse_read_log(self.cache_dir / "reads" / f"{path.stem}.log")
+        self.state.data["notebooks"][path.stem] = {"key": self.key(path), "reads": reads,
+                                                   "seconds": round(done.seconds, 2)}
+        self.executed.append(path.stem)
+
+
+# ---------------------------------------------------------------- render and publish
+
+def publish_key(cache_dir: Path, names: list[str], as_of: str) -> str:
+    files = [cache_dir / "executed" / f"{n}.ipynb" for n in names]
+    files += sorted((cache_dir / "chapters").glob("*.json"))
+    for n in names:
+        files += sorted((cache_dir / "figures" / n).glob("*"))
+    files += [p for p in (PACKAGE / "build").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    return cache.text_hash(cache.tree_hash(files) + as_of + "|".join(names))
+
+
+def render(cache_dir: Path, names: list[str], target: Path, as_of: str) -> None:
+    import nbformat
+
+    from .deck import build_deck
+    from .render import Site, load_records, notebook_page
+
+    records = load_records(cache_dir / "chapters")
+    pages = [notebook_page(n, nbformat.read(str(cache_dir / "executed" / f"{n}.ipynb"), as_version=4)) for n in names]
+    figures = [f for p in pages for f in p.figures]
+    seen = {}
+    for f in figures:
+        if f.name in seen:
+            raise SystemExit(f"figure name {f.name!r} is used by both {seen[f.name]} and {f.chapter}")
+        seen[f.name] = f.chapter
+    fig_out = target / "figures"
+    fig_out.mkdir(parents=True)
+    for f in figures:
+        for ext in ("png", "svg"):
+            shutil.copy2(cache_dir / "figures" / f.chapter / f"{f.name}.{ext}", fig_out / f"{f.name}.{ext}")
+    build_deck(figures, fig_out, fig_out / DECK_NAME, as_of)
+    summary = next((r.get("summary", []) for r in reversed(list(records.values())) if r.get("summary")), [])
+    Site(target, as_of).write_all(pages, {n: records[n] for n in names if n in records}, summary)
+
+
+def swap(new: Path, final: Path) -> None:
+    """Replace `final` by `new` with renames only, so a reader never sees a half-written folder."""
+    old = final.with_name(f".{final.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    new.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def publish(out: Path, staged: Path) -> None:
+    figures_copy = out / ".figures-new"
+    shutil.rmtree(figures_copy, ignore_errors=True)
+    shutil.copytree(staged / "figures", figures_copy)
+    swap(staged, out / "site")
+    swap(figures_copy, out / "figures")
+
+
+# ---------------------------------------------------------------- main
+
+def main(argv=None) -> int:
+    started = time.perf_counter()
+    args = parse_args(argv)
+    args.data, args.notebooks, args.out = args.data.resolve(), args.notebooks.resolve(), args.out.resolve()
+    cache_dir = (args.cache_dir or args.out / ".build-cache").resolve()
+    state = cache.State(cache_dir)
+
+    if not validate(args.data, state, always=args.check):
+        return 2
+    state.save()
+    if args.check:
+        say(f"Data is valid: {args.data}")
+        return 0
+
+    paths = sorted(args.notebooks.glob("[0-9]*.ipynb"))
+    if args.only:
+        paths = [p for p in paths if p.stem == args.only or p.name == args.only]
+        if not paths:
+            print(f"No notebook named {args.only!r} in {args.notebooks}", file=sys.stderr)
+            return 2
+    if not paths:
+        print(f"No notebooks in {args.notebooks}", file=sys.stderr)
+        return 2
+    as_of = args.as_of or latest_date(args.data)
+    parameters = {"AS_OF": args.as_of} if args.as_of else {}
+
+    say(f"Building {len(paths)} notebook(s) with {args.jobs} worker(s)")
+    executor = Executor(args, state, cache_dir, parameters)
+    first = [p for p in paths if not notebook_meta(p).get("after_chapters")]
+    later = [p for p in paths if notebook_meta(p).get("after_chapters")]
+    executor.run(first)
+    if not executor.failures:
+        executor.run(later)  # e.g. the scorecard, which reads what the chapters recorded
+    state.save()
+    if executor.failures:
+        for failure in executor.failures:
+            print(f"\nNotebook {failure.notebook} failed at cell {failure.cell}:\n{failure.detail}", file=sys.stderr)
+        print("\nBuild failed; the previous report is untouched.", file=sys.stderr)
+        return 1
+
+    names = [p.stem for p in paths]
+    key = publish_key(cache_dir, names, as_of)
+    site = args.out / "site"
+    if state.data.get("published") == key and (site / "index.html").exists() and (args.out / "figures").is_dir():
+        say(f"Up to date: nothing changed ({time.perf_counter() - started:.2f} s). Report: {site / 'index.html'}")
+        return 0
+    staged = args.out / ".site-new"
+    shutil.rmtree(staged, ignore_errors=True)
+    try:
+        render(cache_dir, names, staged, as_of)
+        publish(args.out, staged)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+    state.data["published"] = key
+    state.save()
+    say(f"Done: {len(executor.executed)} executed, {len(names) - len(executor.executed)} cached, "
+        f"{time.perf_counter() - started:.1f} s. Report: {site / 'index.html'}")
+    return 0

@@ -1,0 +1,66 @@
+"""What a notebook publishes besides its charts: generated prose, its verdicts and finding, and its source list.
+
+`record` writes chapters/<name>.json; the scorecard notebook and the index page read those files.
+"""
+from __future__ import annotations
+
+import json
+from urllib.parse import urlparse
+
+import pandas as pd
+
+from . import paths
+from .data import record_read
+from .verdicts import CLAIMS, Verdict
+
+
+def say(markdown: str) -> None:
+    """Show generated Markdown as prose in the page."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(markdown))
+
+
+def record(name: str, title: str, finding: str, verdicts: list[Verdict]) -> None:
+    out = paths.chapter_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    payload = {"chapter": name, "title": title, "finding": finding,
+               "verdicts": [dict(v.to_dict(), chapter=name) for v in verdicts]}
+    (out / f"{name}.json").write_text(json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                                      encoding="utf-8")
+
+
+def recorded(names: list[str]) -> list[dict]:
+    """The records of the named chapters, in that order (missing ones raise, naming the notebook to run)."""
+    out = []
+    for name in names:
+        path = paths.chapter_dir() / f"{name}.json"
+        if not path.exists():
+            raise FileNotFoundError(f"{path} is missing: run notebooks/{name}.ipynb first (python build.py does)")
+        record_read(path)
+        out.append(json.loads(path.read_text(encoding="utf-8")))
+    return out
+
+
+def verdict_markdown(v: Verdict) -> str:
+    text, quote = CLAIMS[v.claim]
+    return (f'<div class="verdict" data-verdict="{v.verdict}"><p class="claim"><b>{v.claim}</b> {text} '
+            f'<span lang="zh-Hant">「{quote}」</span></p><p><span class="badge">{v.verdict}</span> {v.evidence}</p></div>')
+
+
+def show_verdicts(verdicts: list[Verdict]) -> None:
+    from IPython.display import HTML, display
+
+    display(HTML("\n".join(verdict_markdown(v) for v in verdicts)))
+
+
+def sources(*frames: pd.DataFrame) -> None:
+    """A numbered list of every distinct source_url in the rows the chapter used, with its quality grade."""
+    rows = pd.concat([f[["source_url", "source_quality"]] for f in frames if "source_url" in f], ignore_index=True)
+    rows = rows.drop_duplicates("source_url").sort_values(["source_quality", "source_url"])
+    items = []
+    for url, quality in rows.itertuples(index=False):
+        host = urlparse(url).netloc.removeprefix("www.")
+        items.append(f"1. [{host}]({url}) (grade {quality})")
+    say("### Sources\n\nGrades: A primary or major outlet, B trade media or a named outlet's repost, C aggregator.\n\n"
+        + "\n".join(items))

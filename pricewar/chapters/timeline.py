@@ -1,0 +1,118 @@
+"""Chapter 1: who moved when in May 2024 (claims C1, C2, C3)."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from .. import prose
+from ..verdicts import NOT_SUPPORTED, PARTLY, SUPPORTED, UNTESTABLE, Verdict
+
+# What the article states, as data to test (yuan per 1K tokens converted to yuan per 1M tokens).
+ALIBABA_CUT_DATE = pd.Timestamp("2024-05-21")
+CLAIMED_QWEN_LONG_INPUT = 0.0005 * 1000
+CLAIMED_DOUBAO_INPUT = 0.0008 * 1000
+CLAIMED_MODELS = 9
+FOLLOWERS = ["baidu", "tencent", "iflytek"]
+FOLLOW_WINDOW_DAYS = 2   # "followed at once": on the same day or within two
+
+
+def standard(prices: pd.DataFrame) -> pd.DataFrame:
+    """List prices only: no off-peak, cache-hit, batch or promotional variants."""
+    return prices[prices["variant"].fillna("") == ""]
+
+
+def moves_in(prices: pd.DataFrame, start, end) -> pd.DataFrame:
+    """Each vendor's announcements between start and end: one row per vendor and day, with its headline."""
+    window = standard(prices)
+    window = window[(window["date"] >= pd.Timestamp(start)) & (window["date"] <= pd.Timestamp(end))]
+    rows = []
+    for (vendor, date), g in window.groupby(["vendor", "date"]):
+        inputs = g[g["direction"] == "input"]
+        pick = inputs if len(inputs) else g
+        deepest = pick.sort_values(["price_after_cny_per_m", "cut_fraction"], ascending=[True, False]).iloc[0]
+        rows.append({"vendor": vendor, "date": date, "name_en": g["name_en"].iloc[0],
+                     "events": ",".join(sorted(set(g["event"]))), "models": g["model"].nunique(),
+                     "headline_model": deepest["model"], "headline_price": deepest["price_after_cny_per_m"],
+                     "headline_cut": deepest["cut_fraction"]})
+    return pd.DataFrame(rows).sort_values(["date", "vendor"]).reset_index(drop=True)
+
+
+def headline(row) -> str:
+    """'Qwen-Long 0.5 yuan (-98%)' or 'ERNIE-Lite-8K free'."""
+    price = prose.yuan(row["headline_price"])
+    cut = row["headline_cut"]
+    if pd.notna(cut) and cut > 0 and row["headline_price"] > 0:
+        return f"{row['headline_model']} {price} (−{prose.pct(cut)})"
+    return f"{row['headline_model']} {price}"
+
+
+def alibaba_cut(prices: pd.DataFrame) -> pd.DataFrame:
+    p = standard(prices)
+    return p[(p["vendor"] == "alibaba") & (p["event"] == "cut") & (p["date"] == ALIBABA_CUT_DATE)]
+
+
+def verdict_c1(prices: pd.DataFrame) -> Verdict:
+    cut = alibaba_cut(prices)
+    qwen_long = cut[(cut["model"].str.lower() == "qwen-long") & (cut["direction"] == "input")]
+    if qwen_long.empty:
+        return Verdict("C1", UNTESTABLE, "No sourced row gives Qwen-Long's input price after 21 May 2024.")
+    price = qwen_long["price_after_cny_per_m"].iloc[0]
+    before = qwen_long["price_before_cny_per_m"].dropna()
+    n_models = cut["model"].nunique()
+    cut_text = f", a {prose.pct(1 - price / before.iloc[0])} cut from {prose.yuan(before.iloc[0])}" if len(before) else ""
+    sources = int(qwen_long.shape[0])
+    if not math.isclose(price, CLAIMED_QWEN_LONG_INPUT, rel_tol=1e-6):
+        return Verdict("C1", NOT_SUPPORTED, f"Sources put Qwen-Long's new input price at {prose.yuan(price)} per million "
+                                            f"tokens, not the article's {prose.yuan(CLAIMED_QWEN_LONG_INPUT)}.")
+    evidence = (f"Qwen-Long's input price fell to {prose.yuan(price)} per million tokens (0.0005 per thousand){cut_text}, "
+                f"confirmed by {sources} source row(s).")
+    if n_models >= CLAIMED_MODELS:
+        return Verdict("C1", SUPPORTED, evidence + f" The data hold cuts for {n_models} Alibaba models that day.")
+    return Verdict("C1", PARTLY, evidence + f" The sourced data cover only {n_models} of the nine models said to be cut, "
+                                            "so the count is not confirmed.")
+
+
+def verdict_c2(prices: pd.DataFrame) -> Verdict:
+    p = standard(prices)
+    doubao = p[(p["vendor"] == "bytedance") & p["model"].str.lower().str.startswith("doubao-pro")
+               & (p["direction"] == "input") & (p["date"] < ALIBABA_CUT_DATE)]
+    if doubao.empty:
+        return Verdict("C2", UNTESTABLE, "No sourced Doubao price before 21 May 2024.")
+    match = doubao[(doubao["price_after_cny_per_m"] - CLAIMED_DOUBAO_INPUT).abs() < 1e-9]
+    if match.empty:
+        lowest = doubao["price_after_cny_per_m"].min()
+        return Verdict("C2", NOT_SUPPORTED, f"Doubao's pro models were priced from {prose.yuan(lowest)} per million "
+                                            "input tokens, not 0.8 yuan.")
+    first = match.sort_values("date").iloc[0]
+    lead = (ALIBABA_CUT_DATE - first["date"]).days
+    return Verdict("C2", SUPPORTED, f"{first['model']} launched on {prose.day(first['date'])} at "
+                                    f"{prose.yuan(first['price_after_cny_per_m'])} per million input tokens "
+                                    f"(0.0008 per thousand), {lead} days before Alibaba's cut.")
+
+
+def follower_lags(prices: pd.DataFrame) -> pd.Series:
+    """Days from Alibaba's cut to each named follower's first cut (NaN: no cut found within 60 days)."""
+    p = standard(prices)
+    lags = {}
+    for vendor in FOLLOWERS:
+        cuts = p[(p["vendor"] == vendor) & (p["event"] == "cut") & (p["date"] >= ALIBABA_CUT_DATE)
+                 & (p["date"] <= ALIBABA_CUT_DATE + pd.Timedelta(days=60))]
+        lags[vendor] = (cuts["date"].min() - ALIBABA_CUT_DATE).days if len(cuts) else float("nan")
+    return pd.Series(lags, dtype=float)
+
+
+def verdict_c3(prices: pd.DataFrame, names: pd.Series) -> Verdict:
+    lags = follower_lags(prices)
+    quick = lags[lags <= FOLLOW_WINDOW_DAYS]
+    parts = [f"{names.get(v, v)} {'the same day' if lag == 0 else f'{lag:.0f} day(s) later'}"
+             for v, lag in lags.dropna().items()]
+    missing = [names.get(v, v) for v in lags[lags.isna()].index]
+    evidence = "Cuts after Alibaba's: " + (prose.listing(parts) if parts else "none found") + "."
+    if missing:
+        evidence += f" No sourced cut for {prose.listing(missing)} within 60 days."
+    if len(quick) == len(FOLLOWERS):
+        return Verdict("C3", SUPPORTED, evidence)
+    if len(lags.dropna()):
+        return Verdict("C3", PARTLY, evidence)
+    return Verdict("C3", NOT_SUPPORTED, evidence)
