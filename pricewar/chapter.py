@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 import pandas as pd
 
 from . import paths
-from .data import record_read
+from .data import record_listing, record_read
 from .verdicts import CLAIMS, Verdict
 
 
@@ -21,11 +21,14 @@ def say(markdown: str) -> None:
     display(Markdown(markdown))
 
 
-def record(name: str, title: str, finding: str, verdicts: list[Verdict]) -> None:
+def record(name: str, title: str, finding: str, verdicts: list[Verdict], summary: list[str] | None = None) -> None:
+    """Save what the index page and the scorecard show of this chapter (summary: the report's lead sentences)."""
     out = paths.chapter_dir()
     out.mkdir(parents=True, exist_ok=True)
     payload = {"chapter": name, "title": title, "finding": finding,
                "verdicts": [dict(v.to_dict(), chapter=name) for v in verdicts]}
+    if summary:
+        payload["summary"] = summary
     (out / f"{name}.json").write_text(json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
                                       encoding="utf-8")
 
@@ -33,6 +36,7 @@ def record(name: str, title: str, finding: str, verdicts: list[Verdict]) -> None
 def recorded(names: list[str]) -> list[dict]:
     """The records of the named chapters, in that order (missing ones raise, naming the notebook to run)."""
     out = []
+    record_listing(paths.chapter_dir())
     for name in names:
         path = paths.chapter_dir() / f"{name}.json"
         if not path.exists():

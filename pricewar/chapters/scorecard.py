@@ -1,0 +1,49 @@
+"""Chapter 7: every claim with its verdict, gathered from what the chapters recorded."""
+from __future__ import annotations
+
+from collections import Counter
+
+import pandas as pd
+
+from .. import prose
+from ..verdicts import CLAIMS, UNTESTABLE, VERDICTS
+
+
+def chapter_names(notebook_names: list[str], own: str) -> list[str]:
+    """The chapters before the scorecard, in reading order."""
+    return sorted(n for n in notebook_names if n < own)
+
+
+def table(records: list[dict]) -> pd.DataFrame:
+    """One row per claim C1-C11. A claim no chapter tested is shown as untestable, and says so."""
+    found = {}
+    for record in records:
+        for v in record.get("verdicts", []):
+            found[v["claim"]] = dict(v, chapter_title=record.get("title", v.get("chapter", "")))
+    rows = []
+    for claim, (text, quote) in CLAIMS.items():
+        v = found.get(claim) or {"claim": claim, "verdict": UNTESTABLE, "evidence": "No chapter tested this claim.",
+                                 "chapter": "", "chapter_title": "", "figures": []}
+        rows.append({"claim": claim, "text": text, "quote": quote, "verdict": v["verdict"], "evidence": v["evidence"],
+                     "chapter": v["chapter"], "chapter_title": v["chapter_title"]})
+    return pd.DataFrame(rows)
+
+
+def counts_sentence(scores: pd.DataFrame) -> str:
+    counts = Counter(scores["verdict"])
+    parts = [f"{counts.get(v, 0)} {v}" for v in VERDICTS if counts.get(v, 0)]
+    return f"Of the article's {len(scores)} claims, the data rate {prose.listing(parts)}."
+
+
+def summary(scores: pd.DataFrame, records: list[dict]) -> list[str]:
+    """Three lead sentences for the index page: the tally, then the findings of the first and the hindsight chapters."""
+    findings = [r["finding"] for r in records if r.get("finding")]
+    lead = [counts_sentence(scores)]
+    if findings:
+        lead.append(findings[0])
+    hindsight = [r["finding"] for r in records if "predictions" in r.get("chapter", "")]
+    if hindsight:
+        lead.append(hindsight[0])
+    elif len(findings) > 1:
+        lead.append(findings[-1])
+    return lead
