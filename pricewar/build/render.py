@@ -127,8 +127,10 @@ class Site:
         self.out.mkdir(parents=True, exist_ok=True)
         (self.out / "style.css").write_text((TEMPLATES / "style.css").read_text(encoding="utf-8"), encoding="utf-8")
         figures = [f for p in pages for f in p.figures]
-        verdicts = [v for p in pages for v in records.get(p.name, {}).get("verdicts", [])]
-        verdicts.sort(key=lambda v: int(v["claim"][1:]))
+        from ..chapters.scorecard import table
+
+        # All eleven claims, in order; one that no chapter tested shows as such rather than vanishing.
+        verdicts = table([records[p.name] for p in pages if p.name in records]).to_dict("records")
         for i, page in enumerate(pages):
             prev_page = pages[i - 1] if i > 0 else None
             next_page = pages[i + 1] if i + 1 < len(pages) else None

@@ -1,0 +1,103 @@
+"""Data validation: each kind of bad input is caught with the right file, row and column."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from conftest import ROOT, run_build
+from pricewar.schema import validate
+
+HEADER = ("date,vendor,model,direction,price_before,price_after,unit,event,variant,source_url,source_note,"
+          "source_quality")
+GOOD = "2024-05-21,alibaba,Qwen-Long,input,0.02,0.0005,CNY/1K tokens,cut,,https://example.com/a,Cut to 0.0005.,A"
+
+
+@pytest.fixture
+def data(tmp_path):
+    target = tmp_path / "data"
+    shutil.copytree(ROOT / "data", target)
+    return target
+
+
+def write_prices(data, *rows, header=HEADER, newline="\n", bom=False):
+    text = newline.join([header, *rows]) + newline
+    (data / "price_changes.csv").write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+
+
+def problems_for(data):
+    return [str(p) for p in validate(data, label="data")]
+
+
+def test_real_data_is_valid():
+    assert validate(ROOT / "data") == []
+
+
+def test_excel_export_with_bom_and_crlf_is_accepted(data):
+    write_prices(data, GOOD, newline="\r\n", bom=True)
+    assert problems_for(data) == []
+
+
+@pytest.mark.parametrize("row, expected", [
+    (GOOD.replace("2024-05-21", "2024-5-21"), "data/price_changes.csv:2:date: \"2024-5-21\""),
+    (GOOD.replace("2024-05-21", "21/05/2024"), "data/price_changes.csv:2:date:"),
+    (GOOD.replace("CNY/1K tokens", "yuan per 1K"), "data/price_changes.csv:2:unit: \"yuan per 1K\" is not allowed"),
+    (GOOD.replace("alibaba", "alibabacloud"), "data/price_changes.csv:2:vendor: \"alibabacloud\" is not a vendor id"),
+    (GOOD.replace("0.02,0.0005", "-0.02,0.0005"), "data/price_changes.csv:2:price_before: \"-0.02\" is too small"),
+    (GOOD.replace("0.02,0.0005", "0.0005,0.02"), "data/price_changes.csv:2:price_after: a cut cannot end higher"),
+    (GOOD.replace("https://example.com/a", "example.com/a"), "data/price_changes.csv:2:source_url: \"example.com/a\""),
+    (GOOD.replace(",A", ",E"), "data/price_changes.csv:2:source_quality: \"E\" is not allowed"),
+    (GOOD.replace("0.0005,CNY", ",CNY"), "data/price_changes.csv:2:price_after: is empty"),
+    (GOOD.replace("0.0005", "0.0005 yuan"), "data/price_changes.csv:2:price_after: \"0.0005 yuan\" is not valid"),
+])
+def test_bad_cell_is_reported_with_file_row_column(data, row, expected):
+    write_prices(data, GOOD.replace("Qwen-Long", "Qwen-Max"), row)
+    problems = problems_for(data)
+    assert any(p.startswith(expected.replace(":2:", ":3:")) for p in problems), problems
+
+
+def test_exact_duplicate_row(data):
+    write_prices(data, GOOD, GOOD)
+    assert problems_for(data) == ["data/price_changes.csv:3:*: exact duplicate of row 2"]
+
+
+def test_missing_required_column(data):
+    write_prices(data, GOOD.rsplit(",", 1)[0], header=HEADER.rsplit(",", 1)[0])
+    problems = problems_for(data)
+    assert any(p.startswith("data/price_changes.csv:1:source_quality: required column is missing") for p in problems)
+
+
+def test_extra_column(data):
+    write_prices(data, GOOD + ",x", header=HEADER + ",comment")
+    assert any(p.startswith("data/price_changes.csv:1:comment: unknown column") for p in problems_for(data))
+
+
+def test_empty_file(data):
+    (data / "usage.csv").write_bytes(b"")
+    assert "data/usage.csv:1:*: file is empty (expected a header row and at least one data row)" in problems_for(data)
+
+
+def test_not_utf8(data):
+    (data / "price_changes.csv").write_bytes((HEADER + "\n" + GOOD.replace("Cut", "Cut \xe9")).encode("latin-1"))
+    assert any(p.startswith("data/price_changes.csv:2:*: is not UTF-8") for p in problems_for(data))
+
+
+def test_unknown_vendor_in_other_tables(data):
+    path = data / "statements.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first = lines[1].split(",", 3)
+    lines[1] = ",".join([first[0], first[1], "nosuchvendor", first[3]])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert any(p.startswith("data/statements.csv:2:vendor: \"nosuchvendor\"") for p in problems_for(data))
+
+
+def test_build_check_exits_2_and_leaves_output_alone(data, tmp_path):
+    out = tmp_path / "out"
+    (out / "site").mkdir(parents=True)
+    (out / "site" / "index.html").write_text("previous report")
+    write_prices(data, GOOD, GOOD.replace("CNY/1K tokens", "CNY/1K"))
+    for args in (["--check"], []):
+        result = run_build(*args, "--data", data, "--out", out)
+        assert result.returncode == 2
+        assert "price_changes.csv:3:unit:" in result.stderr
+    assert (out / "site" / "index.html").read_text() == "previous report"
