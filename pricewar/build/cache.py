@@ -8,17 +8,26 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 
+_hashes: dict = {}
+
+
 def file_hash(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """Content hash, computed once per build for a file that has not changed since."""
+    stat = os.stat(path)
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _hashes:
+        _hashes[key] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return _hashes[key]
 
 
 def tree_hash(paths: list[Path]) -> str:
     digest = hashlib.sha256()
     for path in sorted(paths):
-        digest.update(str(path).encode() + b"\0" + Path(path).read_bytes() + b"\0")
+        digest.update(str(path).encode() + b"\0" + file_hash(path).encode() + b"\0")
     return digest.hexdigest()
 
 

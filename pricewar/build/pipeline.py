@@ -12,7 +12,6 @@ import os
 import shutil
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from . import cache
@@ -120,6 +119,8 @@ class Executor:
                 todo.append(path)
         if not todo:
             return
+        from concurrent.futures import ThreadPoolExecutor, as_completed
+
         from .. import fonts
         from .execute import NotebookFailed, execute
 
@@ -154,13 +155,13 @@ class Executor:
 
 # ---------------------------------------------------------------- render and publish
 
-def publish_key(cache_dir: Path, names: list[str], as_of: str) -> str:
-    files = [cache_dir / "executed" / f"{n}.ipynb" for n in names]
-    files += sorted((cache_dir / "chapters").glob("*.json"))
-    for n in names:
-        files += sorted((cache_dir / "figures" / n).glob("*"))
-    files += [p for p in (PACKAGE / "build").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    return cache.text_hash(cache.tree_hash(files) + as_of + "|".join(names))
+def publish_key(state: cache.State, names: list[str], as_of: str) -> str:
+    """What the published report depends on: each notebook's execution record (its inputs, which determine its
+    outputs, since execution is deterministic), the renderer's own code and templates, and the as-of date."""
+    entries = json.dumps([state.data["notebooks"].get(n) for n in names], sort_keys=True)
+    renderer = [p for p in (PACKAGE / "build").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    renderer += [PACKAGE / "chapters" / "scorecard.py", PACKAGE / "verdicts.py"]
+    return cache.text_hash(entries + cache.tree_hash(renderer) + as_of + "|".join(names))
 
 
 def render(cache_dir: Path, names: list[str], target: Path, as_of: str) -> None:
@@ -248,7 +249,7 @@ def main(argv=None) -> int:
         return 1
 
     names = [p.stem for p in paths]
-    key = publish_key(cache_dir, names, as_of)
+    key = publish_key(state, names, as_of)
     site = args.out / "site"
     if state.data.get("published") == key and (site / "index.html").exists() and (args.out / "figures").is_dir():
         say(f"Up to date: nothing changed ({time.perf_counter() - started:.2f} s). Report: {site / 'index.html'}")

@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""Benchmark the build against the naive `jupyter nbconvert --execute`, in one run, as ratios.
+
+Measures (median of --runs runs each): (a) a cold build with no cache, (b) a no-op rebuild, (c) a rebuild after
+appending one valid row to a CSV that only one notebook reads, (d) the naive baseline. Works in a scratch folder
+(its own data copy, output and cache) and leaves the project tree as it found it.
+Last line: cold/naive=R1 noop_s=S2 one_csv/cold=R3
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def timed(cmd, env=None) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"command failed: {' '.join(map(str, cmd))}\n{result.stdout}\n{result.stderr}")
+    return elapsed
+
+
+def build(out: Path, data: Path, *extra) -> list:
+    return [sys.executable, str(ROOT / "build.py"), "--out", str(out), "--data", str(data), *extra]
+
+
+def single_reader_csv(out: Path, data: Path) -> Path:
+    """A CSV that exactly one notebook reads, according to the build's own read log."""
+    state = json.loads((out / ".build-cache" / "state.json").read_text())
+    readers: dict[str, set] = {}
+    for name, entry in state["notebooks"].items():
+        for key in entry["reads"]:
+            if key.startswith("F ") and key.endswith(".csv"):
+                readers.setdefault(Path(key[2:]).name, set()).add(name)
+    for name, who in sorted(readers.items()):
+        if len(who) == 1:
+            return data / name
+    sys.exit("no CSV is read by exactly one notebook")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="pricewar-bench-"))
+    try:
+        data = scratch / "data"
+        shutil.copytree(ROOT / "data", data)
+        cold, noop, one_csv, naive = [], [], [], []
+        for i in range(args.runs):
+            out = scratch / f"cold{i}"
+            cold.append(timed(build(out, data)))
+        out = scratch / "cold0"
+        for _ in range(args.runs):
+            noop.append(timed(build(out, data)))
+        csv = single_reader_csv(out, data)
+        original = csv.read_bytes()
+        for i in range(args.runs):
+            last = original.decode("utf-8").rstrip("\n").splitlines()[-1]
+            csv.write_bytes(original + (last + "\n").replace(last.split(",")[0], f"2099-01-0{i + 1}", 1).encode())
+            one_csv.append(timed(build(out, data)))
+            csv.write_bytes(original)
+            timed(build(out, data))
+        notebooks = sorted(str(p) for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
+        for i in range(args.runs):
+            target = scratch / f"naive{i}"
+            env = dict(os.environ, PRICEWAR_DATA_DIR=str(data), PRICEWAR_FIGURES_DIR=str(target / "figures"),
+                       PRICEWAR_CHAPTER_DIR=str(target / "chapters"))
+            naive.append(timed([sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--execute",
+                                "--output-dir", str(target), *notebooks], env=env))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    med = {k: statistics.median(v) for k, v in
+           {"cold build": cold, "no-op rebuild": noop, "one CSV edited": one_csv, "naive nbconvert": naive}.items()}
+    print(f"{'step':<18}{'median s':>10}   runs")
+    for name, value in med.items():
+        runs = {"cold build": cold, "no-op rebuild": noop, "one CSV edited": one_csv, "naive nbconvert": naive}[name]
+        print(f"{name:<18}{value:>10.2f}   {', '.join(f'{r:.2f}' for r in runs)}")
+    print(f"(one CSV edited: {csv.name}; {os.cpu_count()} cores)")
+    print(f"cold/naive={med['cold build'] / med['naive nbconvert']:.2f} noop_s={med['no-op rebuild']:.2f} "
+          f"one_csv/cold={med['one CSV edited'] / med['cold build']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
