@@ -124,8 +124,12 @@ class Site:
         (self.out / name).write_text(text, encoding="utf-8")
 
     def write_all(self, pages: list[Page], records: dict[str, dict], summary: list[str]) -> None:
+        from .webfont import cjk_characters, subset
+
         self.out.mkdir(parents=True, exist_ok=True)
         (self.out / "style.css").write_text((TEMPLATES / "style.css").read_text(encoding="utf-8"), encoding="utf-8")
+        claims_text = [t for pair in _claims().values() for t in pair]
+        subset(cjk_characters([p.body for p in pages] + claims_text + summary), self.out / "fonts" / "cjk.woff")
         figures = [f for p in pages for f in p.figures]
         from ..chapters.scorecard import table
 
@@ -138,8 +142,11 @@ class Site:
         self._write("index.html", "index.html", pages=pages, records=records, verdicts=verdicts, summary=summary,
                     claims=_claims())
         self._write("gallery.html", "gallery.html", figures=figures, pages=pages)
+        font = base64.b64encode((self.out / "fonts" / "cjk.woff").read_bytes()).decode()
+        css = (TEMPLATES / "style.css").read_text(encoding="utf-8").replace(
+            "url(fonts/cjk.woff)", f"url(data:font/woff;base64,{font})")
         self._write("report.html", "report.html", pages=[_embedded(p, self.out) for p in pages], verdicts=verdicts,
-                    summary=summary, claims=_claims(), css=(TEMPLATES / "style.css").read_text(encoding="utf-8"))
+                    summary=summary, claims=_claims(), css=css)
 
 
 def _claims() -> dict:
