@@ -105,7 +105,7 @@ def follower_lags(prices: pd.DataFrame) -> pd.Series:
 def verdict_c3(prices: pd.DataFrame, names: pd.Series) -> Verdict:
     lags = follower_lags(prices)
     quick = lags[lags <= FOLLOW_WINDOW_DAYS]
-    parts = [f"{names.get(v, v)} {'the same day' if lag == 0 else f'{lag:.0f} day(s) later'}"
+    parts = [f"{names.get(v, v)} {prose.days(lag)}{'' if lag == 0 else ' later'}"
              for v, lag in lags.dropna().items()]
     missing = [names.get(v, v) for v in lags[lags.isna()].index]
     evidence = "Cuts after Alibaba's: " + (prose.listing(parts) if parts else "none found") + "."
