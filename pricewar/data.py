@@ -130,6 +130,8 @@ def consensus(prices: pd.DataFrame, key=PRICE_KEY) -> pd.DataFrame:
     groups = df.groupby(key, sort=False, dropna=False)
     best = groups.head(1).set_index(key)
     best["price_before_cny_per_m"] = groups["price_before_cny_per_m"].first()
+    with_before = df.dropna(subset=["price_before_cny_per_m"]).groupby(key, sort=False, dropna=False)
+    best["before_quality"] = with_before["source_quality"].first()  # grade of the source of the earlier price
     best["n_sources"] = groups.size()
     best["disagree"] = groups["price_after_cny_per_m"].agg(lambda s: s.round(9).nunique() > 1)
     best["cut_fraction"] = 1 - best["price_after_cny_per_m"] / best["price_before_cny_per_m"]
@@ -145,7 +147,8 @@ class Dataset:
 
     def load(self, table: str) -> pd.DataFrame:
         df = load(table, self.data_dir)
-        if self.as_of is not None and "date" in df:
+        # Exchange rates are reference data, not news: an early as-of date must not leave USD prices unconvertible.
+        if self.as_of is not None and "date" in df and table != "fx":
             df = df[df["date"] <= self.as_of].reset_index(drop=True)
         return df
 

@@ -116,7 +116,7 @@ def titles(fig, title: str, subtitle: str, source: str, note: str | None = None)
     fig._pricewar = {"title": title, "subtitle": subtitle, "source": source}
 
 
-def save(fig, name: str, alt: str) -> Path:
+def save(fig, name: str, alt: str) -> None:
     """Write figures/<name>.png and .svg (byte-stable), show the figure in the notebook, and close it.
 
     `alt` says what the chart shows, for screen readers and for the page's caption.
@@ -131,7 +131,6 @@ def save(fig, name: str, alt: str) -> Path:
     try:
         from IPython.display import display
     except ImportError:  # plain Python: the files are what matters
-        return png
+        return
     data = {"image/png": base64.b64encode(png.read_bytes()).decode(), "text/plain": alt}
     display(data, raw=True, metadata={"pricewar_figure": info})
-    return png
