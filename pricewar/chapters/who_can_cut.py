@@ -127,6 +127,12 @@ def condition_gap(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _shortfall(row, name: str) -> str:
+    """'Tencent (2; no LLMs as core business)'."""
+    missing = [CONDITION_WORDS[c] for c in CONDITIONS if row[c] == "no"]
+    return f"{name} ({row['score']:g}" + (f"; no {prose.listing(missing)}" if missing else "") + ")"
+
+
 def verdict_c8(table: pd.DataFrame, names: pd.Series) -> Verdict:
     """Supported if every price mover meets (nearly) all four traits; partly if only a minority fall short and
     movers score higher on average; not supported otherwise."""
@@ -143,9 +149,9 @@ def verdict_c8(table: pd.DataFrame, names: pd.Series) -> Verdict:
     if exceptions.empty:
         return Verdict("C8", SUPPORTED, f"All {len(movers)} vendors that cut or launched cheaply in May-June 2024 meet "
                                         f"at least {NEAR_ALL:g} of the 4 traits with no outright 'no'; {compare}.")
-    lacking = prose.listing(f"{names.get(v, v)} ({table.loc[v, 'score']:g})" for v in exceptions.index)
+    lacking = prose.listing(_shortfall(table.loc[v], names.get(v, v)) for v in exceptions.index)
     evidence = (f"{len(exceptions)} of the {len(movers)} vendors that cut or launched cheaply in May-June 2024 fall "
-                f"short of the four traits: {lacking}; {compare}.")
+                f"short of the four traits (score of 4 in brackets): {lacking}; {compare}.")
     if share < MANY_SHARE and (others.empty or mean_m > mean_o):
         return Verdict("C8", PARTLY, evidence)
     return Verdict("C8", NOT_SUPPORTED, evidence)
