@@ -33,6 +33,11 @@ VENDOR_COLORS = {
     "baichuan": "#d16ba5",
     "minimax": "#e377c2",
     "openai": "#10a37f",
+    # the 2014-2016 ride-hailing war
+    "didi": "#fc9153",
+    "kuaidi": "#2a9d8f",
+    "didi_kuaidi": "#8d6e63",
+    "uber_china": "#000000",
     "china": "#555555",
     "others": "#aaaaaa",
 }

@@ -244,9 +244,13 @@ def verdict_c5(movers: pd.DataFrame, vendors: pd.DataFrame, shares: pd.DataFrame
     tests = {"majority": n_cloud / n > 0.5}
     if {"cloud", "startup"} <= set(rate.index):
         tests["rate"] = rate["cloud"] > rate["startup"]
+    first = movers.sort_values("first_date").iloc[0]
     evidence = (f"{n_cloud} of the {n} Chinese vendors that cut or launched cheap in May-June 2024 run a public cloud"
                 + (f" ({prose.pct(rate['cloud'], 0)} of listed cloud vendors moved against "
-                   f"{prose.pct(rate['startup'], 0)} of start-ups)" if "rate" in tests else "") + ".")
+                   f"{prose.pct(rate['startup'], 0)} of start-ups)" if "rate" in tests else "")
+                + (f", though the first to move was a start-up ({vendors.loc[first['vendor'], 'name_en']}, "
+                   f"{prose.day(first['first_date'])})" if first["kind"] != "cloud" and first["vendor"] in vendors.index
+                   else "") + ".")
     later = []
     for market, what in (("llm_public_cloud_tokens", "LLM tokens on public clouds"), ("ai_cloud", "AI cloud revenue")):
         top = leader(shares, market)
@@ -324,11 +328,15 @@ def occasions(statements: pd.DataFrame) -> int:
 
 def verdict_c11(usage: pd.DataFrame, shares: pd.DataFrame, movers: pd.DataFrame, vendors: pd.DataFrame,
                 statements: pd.DataFrame | None = None) -> Verdict:
-    growths = {}
+    growths, no_faster = {}, []
     for vendor, metric, _, short in USAGE_SERIES:
-        g = growth(usage_series(usage, vendor, metric))
+        s = usage_series(usage, vendor, metric)
+        g = growth(s)
         if g is not None:
             growths[short] = g
+            pre = pre_cut_growth(s)
+            if pre is not None and pre["monthly"] >= g["monthly"]:
+                no_faster.append(short)
     top = leader(shares, "llm_public_cloud_tokens")
     if not growths and top is None:
         return Verdict("C11", UNTESTABLE, "The data hold no usage figures before and after the May 2024 cuts, "
@@ -339,6 +347,8 @@ def verdict_c11(usage: pd.DataFrame, shares: pd.DataFrame, movers: pd.DataFrame,
         tests.append(all(strong))
         parts.append("From May to the end of 2024 " + prose.listing(
             f"{short} grew {prose.times(g['fold'])}" for short, g in growths.items()) + ".")
+        if no_faster:
+            parts.append(f"But {prose.listing(no_faster)} grew no faster after the cuts than before them.")
     if top is not None:
         mover_ids = set(movers["vendor"]) if len(movers) else set()
         tests.append(top["vendor"] in mover_ids)
@@ -348,8 +358,9 @@ def verdict_c11(usage: pd.DataFrame, shares: pd.DataFrame, movers: pd.DataFrame,
     if statements is not None and len(movers):
         said = growth_statements(statements, movers)
         if len(said):
-            parts.append(f"On {occasions(said)} occasions in 2024 the movers' executives tied their cuts to volume "
-                         "or adoption.")
+            n = occasions(said)
+            parts.append(f"On {n} occasion{'s' if n != 1 else ''} in 2024 the movers' executives tied their cuts to "
+                         "volume or adoption.")
     evidence = " ".join(parts)
     if all(tests):
         return Verdict("C11", SUPPORTED, evidence)
@@ -367,3 +378,18 @@ def fit_titles(fig, max_width: float = 0.965, min_size: float = 12.0) -> None:
     for text in fig.texts[:2]:
         while text.get_window_extent(renderer).x1 > limit and text.get_fontsize() > min_size:
             text.set_fontsize(text.get_fontsize() - 0.5)
+
+
+def prices_or_cny_only(ds) -> pd.DataFrame:
+    """ds.prices(), or, when an early AS_OF leaves fx.csv empty (ds.prices() then raises on USD prices), the same table
+    without the USD-priced rows: this chapter only looks at Chinese vendors, whose prices are in yuan."""
+    from ..data import UNITS, to_cny_per_million
+    try:
+        return ds.prices()
+    except ValueError:
+        raw = ds.load("price_changes")
+        raw = raw[raw["unit"].map(lambda u: UNITS.get(u, ("?",))[0]) == "CNY"]
+        df = to_cny_per_million(raw, ds.load("fx"))
+        df = df.join(ds.vendors()[["name_en", "name_zh", "kind"]], on="vendor")
+        df["cut_fraction"] = 1 - df["price_after_cny_per_m"] / df["price_before_cny_per_m"]
+        return df

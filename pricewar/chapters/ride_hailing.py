@@ -25,6 +25,7 @@ CLAIMED_YEAR = 2014
 RIDE_ACTORS = ["didi", "kuaidi"]
 ACTOR_NAMES = {"didi": "Didi 滴滴", "kuaidi": "Kuaidi 快的", "uber_china": "Uber China 优步中国",
                "didi_kuaidi": "Didi + Kuaidi 滴滴+快的"}
+ACTOR_SHORT = {"didi": "Didi", "kuaidi": "Kuaidi", "uber_china": "Uber China", "didi_kuaidi": "Didi and Kuaidi"}
 # Ride-hailing firms are not LLM vendors, so they get colours of their own (Okabe-Ito orange and green).
 ACTOR_COLORS = {"didi": "#e69f00", "kuaidi": "#009e73", "uber_china": "#555555"}
 SUBSIDY_EVENTS = ("subsidy_start", "subsidy_change", "subsidy_end")
