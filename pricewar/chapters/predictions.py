@@ -58,7 +58,7 @@ def tidy_usage(usage: pd.DataFrame) -> pd.DataFrame:
     # A row whose note names no publisher ("Same press conference: ...") takes the one named by its page's other rows.
     known = df[df["publisher"] != ""].drop_duplicates("source_url").set_index("source_url")["publisher"]
     blank = (df["scope"] == "china") & (df["publisher"] == "")
-    df.loc[blank, "publisher"] = df.loc[blank, "source_url"].map(known).fillna("")
+    df.loc[blank, "publisher"] = [known.get(url, "") for url in df.loc[blank, "source_url"]]
     df["_rank"] = df["source_quality"].map(QUALITY_RANK).fillna(9)
     key = ["date", "scope", "metric", "kind", "publisher", "value"]
     df = df.sort_values(key + ["_rank"], kind="stable")
@@ -102,9 +102,9 @@ def growth_wording(statements: pd.DataFrame) -> dict:
     """What the sources say about growth in Liu Weiguang's 21 May 2024 remarks: 'thousands' vs 'hundredfold'."""
     liu = statements[statements["person"].str.contains("Liu Weiguang", na=False)
                      & (statements["date"] == pd.Timestamp("2024-05-21"))]
-    text = " ".join(liu["summary"])
-    return {"rows": len(liu), "thousands": bool(re.search(r"thousands|成千上万", text, re.I)),
-            "hundredfold": bool(re.search(r"hundred-?fold|100-?fold|百倍", text, re.I))}
+    thousands = liu["summary"].str.contains(r"thousands|成千上万", case=False, regex=True)
+    hundred = liu["summary"].str.contains(r"hundred-?fold|100-?fold|百倍", case=False, regex=True)
+    return {"rows": len(liu), "thousands": int(thousands.sum()), "hundredfold": int(hundred.sum())}
 
 
 def verdict_c6(usage: pd.DataFrame, statements: pd.DataFrame, names: pd.Series | None = None) -> Verdict:
@@ -265,7 +265,7 @@ def verdict_c7(rates: pd.DataFrame, fits: pd.DataFrame) -> Verdict:
     fit_text = ""
     if len(fitted):
         fit_text = (f" Our list-price floors, not capability-controlled, fell a median {fitted.median():.1f}x a year "
-                    f"across {len(fitted)} vendors.")
+                    f"across {len(fitted)} vendor{'' if len(fitted) == 1 else 's'}.")
     if ind.empty:
         if fitted.empty:
             return Verdict("C7", UNTESTABLE, "No published LLM decline rate and no price record long enough to fit.")
@@ -295,15 +295,29 @@ def label(row, width: int = 62) -> str:
 
 
 def spread(values, min_gap: float) -> list[float]:
-    """Nudge label positions (same units as values, e.g. log10) apart so that neighbours are at least min_gap apart."""
+    """Label positions (same units as values, e.g. log10) at least min_gap apart, each crowded group centred on its data.
+
+    Isolated labels stay where their data are.
+    """
     order = sorted(range(len(values)), key=lambda i: values[i])
-    placed = [float(values[i]) for i in order]
-    for k in range(1, len(placed)):
-        placed[k] = max(placed[k], placed[k - 1] + min_gap)
-    shift = (sum(placed) - sum(float(values[i]) for i in order)) / max(len(placed), 1)
-    placed = [v - shift for v in placed]          # centre the block on the data
-    for k in range(1, len(placed)):
-        placed[k] = max(placed[k], placed[k - 1] + min_gap)
+    clusters = [[float(values[i])] for i in order]          # each cluster: the data values it holds, sorted
+
+    def span(c):
+        mid = sum(c) / len(c)
+        return mid - min_gap * (len(c) - 1) / 2, mid + min_gap * (len(c) - 1) / 2
+
+    merged = True
+    while merged:
+        merged = False
+        for k in range(len(clusters) - 1):
+            if span(clusters[k])[1] + min_gap > span(clusters[k + 1])[0] + 1e-12:
+                clusters[k:k + 2] = [clusters[k] + clusters[k + 1]]
+                merged = True
+                break
+    placed = []
+    for c in clusters:
+        low = span(c)[0]
+        placed += [low + min_gap * j for j in range(len(c))]
     out = [0.0] * len(values)
     for k, i in enumerate(order):
         out[i] = placed[k]
