@@ -50,8 +50,8 @@ def standard(prices: pd.DataFrame) -> pd.DataFrame:
 def merged(raw: pd.DataFrame) -> pd.DataFrame:
     """consensus() of the raw rows, plus what it leaves out about the price *before* a change.
 
-    `before_quality`: best grade among the rows that state a before price (consensus may fill the before price
-    from a weaker source than the row it keeps); `before_disagree`: sources state different before prices.
+    `before_quality` (from consensus): grade of the source the before price comes from, which may be weaker than the
+    row kept; `before_disagree`: sources state different before prices.
     """
     if raw.empty:
         out = consensus(raw) if len(raw.columns) else raw.copy()
@@ -61,8 +61,8 @@ def merged(raw: pd.DataFrame) -> pd.DataFrame:
     stated["_rank"] = stated["source_quality"].map(QUALITY_RANK).fillna(9)
     key = [k for k in PRICE_KEY]
     groups = stated.groupby(key, dropna=False)
+    # consensus() already records before_quality; what it leaves out is whether the before prices disagree.
     info = pd.DataFrame({
-        "before_quality": groups["_rank"].min().map({v: k for k, v in QUALITY_RANK.items()}),
         "before_disagree": groups["price_before_cny_per_m"].agg(lambda s: s.round(9).nunique() > 1),
     }).reset_index()
     out = best.merge(info, on=key, how="left")
