@@ -83,21 +83,25 @@ def test_internal_links_resolve(browser, full_build):
 
 
 def test_chinese_text_renders_as_glyphs(browser, full_build):
-    context, page, _, _ = open_page(browser, full_build / "site" / "index.html")
-    quote = page.locator(".scorecard .quote").first
-    page.evaluate("() => document.fonts.ready")
-    real = quote.screenshot()
-    # The same element with characters no font has: if it looks the same, the Chinese was drawn as boxes too.
-    quote.evaluate("e => { e.textContent = '\\uE000\\uE001\\uE002\\uE003\\uE004\\uE005\\uE006\\uE007\\uE008\\uE009'; }")
-    tofu = quote.screenshot()
-    context.close()
-    assert real != tofu
+    """Chinese in each of the page's font stacks (quote, table, prose) is drawn with real glyphs, not boxes."""
     from io import BytesIO
 
     from PIL import Image
 
-    colours = Image.open(BytesIO(real)).convert("L").getcolors(maxcolors=4096)
-    assert colours and len(colours) > 2, "the Chinese quote rendered blank"
+    context, page, _, _ = open_page(browser, full_build / "site" / "index.html")
+    page.evaluate("() => document.fonts.ready")
+    for selector in (".scorecard .quote", ".scorecard td", ".summary p", "h1"):
+        element = page.locator(selector).first
+        element.evaluate("e => { e.textContent = '百度 腾讯 阿里云 字节跳动'; }")
+        page.evaluate("() => document.fonts.ready")
+        real = element.screenshot()
+        # The same element with characters no font has: if it looks the same, the Chinese was drawn as boxes too.
+        element.evaluate("e => { e.textContent = '\\uE000\\uE001 \\uE002\\uE003 \\uE004\\uE005\\uE006 \\uE007\\uE008\\uE009\\uE00A'; }")
+        tofu = element.screenshot()
+        assert real != tofu, f"{selector}: Chinese drawn as boxes"
+        colours = Image.open(BytesIO(real)).convert("L").getcolors(maxcolors=65536)
+        assert colours and len(colours) > 2, f"{selector}: blank"
+    context.close()
 
 
 def test_scorecard_lists_every_claim(browser, full_build):

@@ -61,12 +61,13 @@ def verdict_c1(prices: pd.DataFrame) -> Verdict:
     before = qwen_long["price_before_cny_per_m"].dropna()
     n_models = cut["model"].nunique()
     cut_text = f", a {prose.pct(1 - price / before.iloc[0])} cut from {prose.yuan(before.iloc[0])}" if len(before) else ""
-    sources = int(qwen_long.shape[0])
+    # After consensus() one row stands for all sources of the announcement; n_sources counts them.
+    sources = int(qwen_long["n_sources"].sum()) if "n_sources" in qwen_long else len(qwen_long)
     if not math.isclose(price, CLAIMED_QWEN_LONG_INPUT, rel_tol=1e-6):
         return Verdict("C1", NOT_SUPPORTED, f"Sources put Qwen-Long's new input price at {prose.yuan(price)} per million "
                                             f"tokens, not the article's {prose.yuan(CLAIMED_QWEN_LONG_INPUT)}.")
     evidence = (f"Qwen-Long's input price fell to {prose.yuan(price)} per million tokens (0.0005 per thousand){cut_text}, "
-                f"confirmed by {sources} source row(s).")
+                f"reported by {sources} source{'s' if sources != 1 else ''}.")
     if n_models >= CLAIMED_MODELS:
         return Verdict("C1", SUPPORTED, evidence + f" The data hold cuts for {n_models} Alibaba models that day.")
     return Verdict("C1", PARTLY, evidence + f" The sourced data cover only {n_models} of the nine models said to be cut, "
