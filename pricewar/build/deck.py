@@ -51,7 +51,9 @@ def _write_stable_zip(data: bytes, target: Path) -> None:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dest:
         for item in source.infolist():
             info = zipfile.ZipInfo(item.filename, date_time=FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            # PNGs are compressed already: storing them saves time and no space.
+            stored = item.filename.endswith(".png")
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             dest.writestr(info, source.read(item.filename))
     target.write_bytes(out.getvalue())

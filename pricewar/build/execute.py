@@ -49,8 +49,9 @@ def execute(path: Path, env: dict, parameters: dict, timeout: int, stderr_log: P
     start = time.perf_counter()
     nb = nbformat.read(path, as_version=4)
     injected = inject_parameters(nb, parameters)
+    # The kernel is thrown away after the run: no need to wait for a graceful shutdown.
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(path.parent)}})
+                            shutdown_kernel="immediate", resources={"metadata": {"path": str(path.parent)}})
     kernel_env = dict(os.environ, **env)
     try:
         # The kernel's own chatter (transport warnings, ...) goes to a log file, not to the build's output.

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -42,29 +43,51 @@ def say(line: str) -> None:
 
 # ---------------------------------------------------------------- validate
 
-def validate(data: Path, state: cache.State, always: bool) -> bool:
-    key = cache.tree_hash([p for p in data.iterdir() if p.is_file()])
-    if not always and state.data.get("validated") == key:
-        return True
-    from ..schema import validate as run
+class Validation:
+    """Checks the data against the schema, only the tables that changed since the last valid build.
 
-    label = os.path.relpath(data, Path.cwd()) if data.is_absolute() else str(data)
-    problems = run(data, label=label.replace(os.sep, "/"))
-    if problems:
-        print(f"Data is not valid: {len(problems)} problem(s). Nothing was built; the previous report is untouched.",
-              file=sys.stderr)
-        for problem in problems:
+    It can run in a thread beside the first notebooks: if the data turn out invalid, nothing is published and the
+    notebooks that ran on them are forgotten by the cache.
+    """
+
+    def __init__(self, data: Path, state: cache.State, everything: bool):
+        self.data, self.state = data, state
+        self.files = {p.name: cache.file_hash(p) for p in sorted(data.iterdir()) if p.is_file()}
+        old = state.data.get("validated") or {}
+        old = old if isinstance(old, dict) else {}
+        changed = {name for name, h in self.files.items() if old.get(name) != h}
+        removed = set(old) - set(self.files)
+        if everything or removed or {"datapackage.json", "vendors.csv"} & changed:
+            self.only = None  # the schema or the vendor list changed: check every table
+        else:
+            self.only = {name for name in changed if name.endswith(".csv")}
+        self.needed = everything or bool(changed or removed)
+        self.problems: list = []
+
+    def run(self) -> None:
+        if not self.needed:
+            return
+        from ..schema import validate as check
+
+        label = os.path.relpath(self.data, Path.cwd())
+        label = "data" if label == "data" else label.replace(os.sep, "/")
+        self.problems = check(self.data, label=label, only=self.only)
+        if not self.problems:
+            self.state.data["validated"] = self.files
+
+    def report(self) -> None:
+        print(f"Data is not valid: {len(self.problems)} problem(s). Nothing was built; the previous report is "
+              "untouched.", file=sys.stderr)
+        for problem in self.problems:
             print(problem, file=sys.stderr)
-        return False
-    state.data["validated"] = key
-    return True
 
 
 def latest_date(data: Path) -> str:
     """The newest date in the data: the report's as-of date unless --as-of says otherwise."""
     newest = ""
     for path in data.glob("*.csv"):
-        with open(path, encoding="utf-8-sig", newline="") as f:
+        # Read leniently: a broken file is validation's to report, with its row and column.
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as f:
             for row in csv.DictReader(f):
                 value = (row.get("date") or "").strip()
                 if len(value) == 10 and value > newest:
@@ -90,6 +113,12 @@ class Executor:
         self.static = {"code": code_hash(), "params": cache.text_hash(json.dumps(parameters, sort_keys=True))}
         self.failures: list = []
         self.executed: list[str] = []
+        self.started: list[str] = []
+
+    def forget_started(self) -> None:
+        """The notebooks that ran in this build ran on data now known to be bad: the cache must not trust them."""
+        for name in self.started:
+            self.state.data["notebooks"].pop(name, None)
 
     def key(self, path: Path) -> dict:
         return dict(self.static, source=cache.file_hash(path), data=str(self.args.data.resolve()))
@@ -110,7 +139,8 @@ class Executor:
                 "PRICEWAR_CHAPTER_DIR": str(self.cache_dir / "chapters"), "PRICEWAR_READ_LOG": str(log),
                 "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"}
 
-    def run(self, paths: list[Path]) -> None:
+    def run(self, paths: list[Path], stop=lambda: False) -> None:
+        """Execute what is not cached; `stop()` true means do not start any more (the data proved invalid)."""
         todo = []
         for path in paths:
             if self.is_cached(path):
@@ -127,9 +157,15 @@ class Executor:
         fonts.static_fonts()  # cut the CJK font once, before parallel kernels race for it
         durations = {k: v.get("seconds", 0) for k, v in self.state.data["notebooks"].items()}
         todo.sort(key=lambda p: -durations.get(p.stem, 0))  # longest first balances the workers
+        def job(p):
+            if stop():
+                return None
+            self.started.append(p.stem)
+            return execute(p, self.env(p.stem), self.parameters, self.args.timeout,
+                           self.cache_dir / "reads" / f"{p.stem}.stderr")
+
         with ThreadPoolExecutor(max_workers=max(1, self.args.jobs)) as pool:
-            futures = {pool.submit(execute, p, self.env(p.stem), self.parameters, self.args.timeout,
-                                   self.cache_dir / "reads" / f"{p.stem}.stderr"): p for p in todo}
+            futures = {pool.submit(job, p): p for p in todo}
             for future in as_completed(futures):
                 path = futures[future]
                 try:
@@ -137,6 +173,8 @@ class Executor:
                 except NotebookFailed as failure:
                     self.failures.append(failure)
                     say(f"  {path.stem:<24} FAILED")
+                    continue
+                if done is None:
                     continue
                 self.store(path, done)
                 say(f"  {path.stem:<24} executed  {done.seconds:5.1f} s")
@@ -215,10 +253,13 @@ def main(argv=None) -> int:
     cache_dir = (args.cache_dir or args.out / ".build-cache").resolve()
     state = cache.State(cache_dir)
 
-    if not validate(args.data, state, always=args.check):
-        return 2
-    state.save()
+    validation = Validation(args.data, state, everything=args.check)
     if args.check:
+        validation.run()
+        if validation.problems:
+            validation.report()
+            return 2
+        state.save()
         say(f"Data is valid: {args.data}")
         return 0
 
@@ -238,7 +279,16 @@ def main(argv=None) -> int:
     executor = Executor(args, state, cache_dir, parameters)
     first = [p for p in paths if not notebook_meta(p).get("after_chapters")]
     later = [p for p in paths if notebook_meta(p).get("after_chapters")]
-    executor.run(first)
+    # Validation runs beside the first notebooks; if the data are bad, they stop starting and nothing is published.
+    checker = threading.Thread(target=validation.run)
+    checker.start()
+    executor.run(first, stop=lambda: bool(validation.problems))
+    checker.join()
+    if validation.problems:
+        executor.forget_started()
+        state.save()
+        validation.report()
+        return 2
     if not executor.failures:
         executor.run(later)  # e.g. the scorecard, which reads what the chapters recorded
     state.save()
