@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
-
 
 def pct(fraction: float, digits: int | None = None) -> str:
     """0.975 -> '97.5%', 0.8 -> '80%' (one decimal only where it matters, never rounding 97.5 up to 98)."""
@@ -39,11 +37,15 @@ def yuan(value: float) -> str:
 
 
 def day(date) -> str:
+    import pandas as pd  # here, not at the top: the report engine uses this module without pandas
+
     d = pd.Timestamp(date)
     return f"{d.day} {d.strftime('%B %Y')}"
 
 
 def days(delta) -> str:
+    import pandas as pd
+
     n = int(pd.Timedelta(delta).days) if not isinstance(delta, (int, float)) else int(delta)
     return "the same day" if n == 0 else ("1 day" if n == 1 else f"{n} days")
 

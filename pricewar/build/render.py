@@ -131,10 +131,10 @@ class Site:
         claims_text = [t for pair in _claims().values() for t in pair]
         subset(cjk_characters([p.body for p in pages] + claims_text + summary), self.out / "fonts" / "cjk.woff")
         figures = [f for p in pages for f in p.figures]
-        from ..chapters.scorecard import table
+        from ..chapters.scorecard import rows
 
         # All eleven claims, in order; one that no chapter tested shows as such rather than vanishing.
-        verdicts = table([records[p.name] for p in pages if p.name in records]).to_dict("records")
+        verdicts = rows([records[p.name] for p in pages if p.name in records])
         for i, page in enumerate(pages):
             prev_page = pages[i - 1] if i > 0 else None
             next_page = pages[i + 1] if i + 1 < len(pages) else None

@@ -19,6 +19,24 @@ def cjk_characters(texts) -> str:
 
 
 def subset(characters: str, target: Path) -> None:
+    """Write the subset for these characters to target; kept per character set in the font cache folder."""
+    import hashlib
+    import shutil
+
+    from ..fonts import cache_dir, static_fonts
+
+    key = hashlib.sha256((characters + str(static_fonts()["Regular"])).encode()).hexdigest()[:20]
+    kept = cache_dir() / "subsets" / f"{key}.woff"
+    if not kept.exists():
+        _subset(characters, kept)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(kept, target)
+
+
+def _subset(characters: str, target: Path) -> None:
+    import os
+    import tempfile
+
     from fontTools import subset as ftsubset
 
     from ..fonts import static_fonts
@@ -35,4 +53,7 @@ def subset(characters: str, target: Path) -> None:
     subsetter.populate(text=characters or "中")
     subsetter.subset(font)
     target.parent.mkdir(parents=True, exist_ok=True)
-    ftsubset.save_font(font, str(target), options)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    os.close(fd)
+    ftsubset.save_font(font, tmp, options)
+    os.replace(tmp, target)

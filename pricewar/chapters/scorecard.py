@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pandas as pd
-
 from .. import prose
 from ..verdicts import CLAIMS, UNTESTABLE, VERDICTS
 
@@ -14,8 +12,17 @@ def chapter_names(notebook_names: list[str], own: str) -> list[str]:
     return sorted(n for n in notebook_names if n < own)
 
 
-def table(records: list[dict]) -> pd.DataFrame:
-    """One row per claim C1-C11. A claim no chapter tested is shown as untestable, and says so."""
+def table(records: list[dict]):
+    """rows() as a DataFrame, for the notebook."""
+    import pandas as pd
+
+    return pd.DataFrame(rows(records))
+
+
+def rows(records: list[dict]) -> list[dict]:
+    """One row per claim C1-C11. A claim no chapter tested is shown as untestable, and says so.
+
+    Plain dicts, so the index page can be written without importing pandas."""
     found = {}
     for record in records:
         for v in record.get("verdicts", []):
@@ -26,16 +33,16 @@ def table(records: list[dict]) -> pd.DataFrame:
                                  "chapter": "", "chapter_title": "", "figures": []}
         rows.append({"claim": claim, "text": text, "quote": quote, "verdict": v["verdict"], "evidence": v["evidence"],
                      "chapter": v["chapter"], "chapter_title": v["chapter_title"]})
-    return pd.DataFrame(rows)
+    return rows
 
 
-def counts_sentence(scores: pd.DataFrame) -> str:
+def counts_sentence(scores) -> str:
     counts = Counter(scores["verdict"])
     parts = [f"{counts.get(v, 0)} {v}" for v in VERDICTS if counts.get(v, 0)]
     return f"Of the article's {len(scores)} claims, the data rate {prose.listing(parts)}."
 
 
-def summary(scores: pd.DataFrame, records: list[dict]) -> list[str]:
+def summary(scores, records: list[dict]) -> list[str]:
     """Three lead sentences for the index page: the tally, then the findings of the first and the hindsight chapters."""
     findings = [r["finding"] for r in records if r.get("finding")]
     lead = [counts_sentence(scores)]
