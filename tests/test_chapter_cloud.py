@@ -146,7 +146,7 @@ def test_c5_supported_when_cloud_vendors_dominate_and_lead_later():
     sh = cloud.share_consensus(shares(SHARES))
     v = cloud.verdict_c5(movers, VENDORS, sh)
     assert v.verdict == SUPPORTED
-    assert "4 of the 5" in v.evidence and "first to move was a start-up (DeepSeek" in v.evidence
+    assert "4 of the 5" in v.evidence and "first to move had no public cloud (DeepSeek" in v.evidence
 
 
 def test_c5_flips_when_startups_do_the_cutting():

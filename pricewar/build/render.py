@@ -130,6 +130,10 @@ class Site:
         (self.out / "style.css").write_text((TEMPLATES / "style.css").read_text(encoding="utf-8"), encoding="utf-8")
         claims_text = [t for pair in _claims().values() for t in pair]
         subset(cjk_characters([p.body for p in pages] + claims_text + summary), self.out / "fonts" / "cjk.woff")
+        from ..fonts import licence_file
+
+        # The font travels with its licence (SIL Open Font License 1.1), as the licence asks.
+        (self.out / "fonts" / "OFL.txt").write_bytes(licence_file().read_bytes())
         figures = [f for p in pages for f in p.figures]
         from ..chapters.scorecard import rows
 

@@ -247,8 +247,8 @@ def verdict_c5(movers: pd.DataFrame, vendors: pd.DataFrame, shares: pd.DataFrame
     first = movers.sort_values("first_date").iloc[0]
     evidence = (f"{n_cloud} of the {n} Chinese vendors that cut or launched cheap in May-June 2024 run a public cloud"
                 + (f" ({prose.pct(rate['cloud'], 0)} of listed cloud vendors moved against "
-                   f"{prose.pct(rate['startup'], 0)} of start-ups)" if "rate" in tests else "")
-                + (f", though the first to move was a start-up ({vendors.loc[first['vendor'], 'name_en']}, "
+                   f"{prose.pct(rate['startup'], 0)} of vendors without one)" if "rate" in tests else "")
+                + (f", though the first to move had no public cloud ({vendors.loc[first['vendor'], 'name_en']}, "
                    f"{prose.day(first['first_date'])})" if first["kind"] != "cloud" and first["vendor"] in vendors.index
                    else "") + ".")
     later = []
