@@ -54,7 +54,8 @@ def load(table: str, data_dir: Path | None = None) -> pd.DataFrame:
     fields = resource["schema"]["fields"]
     dtypes = {f["name"]: "string" for f in fields if f["type"] == "string"}
     df = pd.read_csv(path, encoding="utf-8-sig", dtype=dtypes, keep_default_na=False, na_values={
-        f["name"]: [""] for f in fields if f["type"] != "string"})
+        f["name"]: [""] for f in fields if f["type"] != "string"}, skip_blank_lines=True)
+    df.columns = df.columns.str.strip()  # validation accepts " model " in a header; so must loading
     for f in fields:
         if f["type"] == "date":
             df[f["name"]] = pd.to_datetime(df[f["name"]], format="%Y-%m-%d")

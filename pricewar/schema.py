@@ -105,6 +105,13 @@ def _friendly(error, field_by_name: dict, vendor_ids: list[str]) -> tuple[str, s
         column = (error.field_names or ["*"])[0] if hasattr(error, "field_names") else column
         values = ", ".join(str(v) for v in getattr(error, "field_cells", []) or [])
         return column, f'"{values}" is not a vendor id in data/vendors.csv (expected one of: {", ".join(vendor_ids)})'
+    if error.type in ("primary-key", "unique-error"):
+        match = re.search(r"row at position (\d+)", error.message)
+        first = f" (first in row {match.group(1)})" if match else ""
+        cells = getattr(error, "cells", None) or []
+        value = cell if cell is not None else (cells[0] if cells else "")
+        return ("vendor" if error.type == "primary-key" and "vendor" in field_by_name else column,
+                f'"{value}" appears more than once{first} (expected unique values)')
     if error.type == "duplicate-row":
         match = re.search(r'position "?(\d+)', note)
         return "*", f"exact duplicate of row {match.group(1) if match else 'above'}"
@@ -121,6 +128,8 @@ def _check_header(rel: str, text: str, fields: list[dict]) -> list[Problem]:
     header = [h.strip() for h in first]
     names = [f["name"] for f in fields]
     problems = []
+    if len(header) == 1 and header[0].count(";") >= 2:
+        return [Problem(rel, 1, "*", "columns are separated by ';' (save the file as comma-separated CSV UTF-8)")]
     for name in names:
         if name not in header:
             problems.append(Problem(rel, 1, name, f"required column is missing (expected columns: {', '.join(names)})"))
@@ -143,6 +152,7 @@ def validate(data_dir: Path, label: str | None = None, only: set[str] | None = N
         package = json.load(f)
     problems: list[Problem] = []
     readable = []
+    empty_lines: dict[str, set[int]] = {}  # truly empty lines (editors add them at the end): skipped, not errors
     referenced = {k["reference"]["resource"] for r in package["resources"]
                   for k in r["schema"].get("foreignKeys", [])}
     for resource in package["resources"]:
@@ -151,7 +161,7 @@ def validate(data_dir: Path, label: str | None = None, only: set[str] | None = N
         rel = f"{label}/{resource['path']}"
         path = data_dir / resource["path"]
         if not path.exists():
-            problems.append(Problem(rel, 0, "*", "file is missing"))
+            problems.append(Problem(rel, 1, "*", "file is missing"))
             continue
         raw = path.read_bytes()
         try:
@@ -163,6 +173,7 @@ def validate(data_dir: Path, label: str | None = None, only: set[str] | None = N
         if not text.strip():
             problems.append(Problem(rel, 1, "*", "file is empty (expected a header row and at least one data row)"))
             continue
+        empty_lines[resource["name"]] = {i + 1 for i, line in enumerate(text.splitlines()) if not line.strip()}
         header_problems = _check_header(rel, text, resource["schema"]["fields"])
         problems += header_problems
         if len(text.strip().splitlines()) < 2:
@@ -193,8 +204,17 @@ def validate(data_dir: Path, label: str | None = None, only: set[str] | None = N
         for task in report.tasks:
             if only is not None and path_of.get(task.name, "").split("/")[-1] not in only:
                 continue  # a referenced table that did not change: it was valid before
+            skip = empty_lines.get(task.name, set())
+            short_rows = {(e.row_number, e.field_name) for e in task.errors if e.type == "missing-cell"}
+            blank_rows = {e.row_number for e in task.errors if e.type == "blank-row"}
             for error in task.errors:
+                row = getattr(error, "row_number", None) or 0
+                if row in skip:
+                    continue
+                if error.type == "duplicate-row" and row in blank_rows:
+                    continue  # a second blank row is not news
+                if error.type == "constraint-error" and (row, getattr(error, "field_name", None)) in short_rows:
+                    continue  # "missing cell" already says it
                 column, message = _friendly(error, fields_of.get(task.name, {}), vendor_ids)
-                problems.append(Problem(path_of.get(task.name, task.name), getattr(error, "row_number", None) or 0,
-                                        column, message))
+                problems.append(Problem(path_of.get(task.name, task.name), row, column, message))
     return sorted(set(problems), key=lambda p: (p.file, p.row, p.column, p.message))

@@ -101,3 +101,40 @@ def test_build_check_exits_2_and_leaves_output_alone(data, tmp_path):
         assert result.returncode == 2
         assert "price_changes.csv:3:unit:" in result.stderr
     assert (out / "site" / "index.html").read_text() == "previous report"
+
+
+def test_trailing_empty_lines_are_accepted(data):
+    write_prices(data, GOOD, "", "")
+    assert problems_for(data) == []
+
+
+def test_comma_only_row_is_reported_once(data):
+    write_prices(data, GOOD, ",,,,,,,,,,,", ",,,,,,,,,,,")
+    assert problems_for(data) == ["data/price_changes.csv:3:*: row is blank (delete it)",
+                                  "data/price_changes.csv:4:*: row is blank (delete it)"]
+
+
+def test_short_row_names_the_missing_cells(data):
+    write_prices(data, GOOD, "2024-05-22,tencent,hunyuan-lite,input")
+    problems = problems_for(data)
+    assert "data/price_changes.csv:3:source_url: is missing (the row has fewer cells than the header)" in problems
+    assert not any("is empty" in p for p in problems)
+
+
+def test_semicolon_separated_file_gets_a_hint(data):
+    write_prices(data, GOOD.replace(",", ";"), header=HEADER.replace(",", ";"))
+    assert problems_for(data) == ["data/price_changes.csv:1:*: columns are separated by ';' "
+                                  "(save the file as comma-separated CSV UTF-8)"]
+
+
+def test_missing_file(data):
+    (data / "fx.csv").unlink()
+    assert problems_for(data) == ["data/fx.csv:1:*: file is missing"]
+
+
+def test_duplicate_vendor_id(data):
+    path = data / "vendors.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + text.splitlines()[1].replace("Alibaba Cloud", "Alibaba") + "\n", encoding="utf-8")
+    assert any(p.startswith("data/vendors.csv:") and ":vendor: \"alibaba\" appears more than once (first in row 2)" in p
+               for p in problems_for(data))

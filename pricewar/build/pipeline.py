@@ -75,8 +75,13 @@ class Validation:
             return
         from ..schema import validate as check
 
+        # Name files as the user would type them: relative to where build.py was run, else in full.
         label = os.path.relpath(self.data, Path.cwd())
-        label = "data" if label == "data" else label.replace(os.sep, "/")
+        if label == ".":
+            label = self.data.name
+        elif label.startswith(".."):
+            label = str(self.data)
+        label = label.replace(os.sep, "/")
         self.problems = check(self.data, label=label, only=self.only)
         if not self.problems:
             self.state.data["validated"] = self.files
