@@ -148,7 +148,9 @@ class Executor:
         log.unlink(missing_ok=True)
         return {"PRICEWAR_DATA_DIR": str(self.args.data.resolve()), "PRICEWAR_FIGURES_DIR": str(figures),
                 "PRICEWAR_CHAPTER_DIR": str(self.cache_dir / "chapters"), "PRICEWAR_READ_LOG": str(log),
-                "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"}
+                "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg",
+                # Kernels find the package even where it was not pip-installed (requirements.txt installs it too).
+                "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]))}
 
     def run(self, paths: list[Path], stop=lambda: False) -> None:
         """Execute what is not cached; `stop()` true means do not start any more (the data proved invalid)."""
