@@ -118,6 +118,16 @@ QUALITY_RANK = {"A": 0, "B": 1, "C": 2}
 PRICE_KEY = ["date", "vendor", "model", "direction", "variant"]
 
 
+def grade_rank(quality: pd.Series) -> pd.Series:
+    """Sort key for source grades: A before B before C, anything else last."""
+    return quality.map(QUALITY_RANK).fillna(9)
+
+
+def list_prices(prices: pd.DataFrame) -> pd.DataFrame:
+    """Standard list prices only: no off-peak, cache-hit, batch or promotional variants."""
+    return prices[prices["variant"].fillna("") == ""]
+
+
 def consensus(prices: pd.DataFrame, key=PRICE_KEY) -> pd.DataFrame:
     """One row per announced price, when several sources report it.
 
@@ -126,7 +136,7 @@ def consensus(prices: pd.DataFrame, key=PRICE_KEY) -> pd.DataFrame:
     announcements whose sources state different new prices: kept and shown, not hidden.
     """
     df = prices.copy()
-    df["_rank"] = df["source_quality"].map(QUALITY_RANK).fillna(9)
+    df["_rank"] = grade_rank(df["source_quality"])
     df = df.sort_values(key + ["_rank"], kind="stable")
     groups = df.groupby(key, sort=False, dropna=False)
     best = groups.head(1).set_index(key)

@@ -14,7 +14,7 @@ import re
 import pandas as pd
 
 from .. import prose
-from ..data import QUALITY_RANK
+from ..data import grade_rank, list_prices
 from ..verdicts import NOT_SUPPORTED, PARTLY, SUPPORTED, UNTESTABLE, Verdict
 
 # --- What the article states, and the definitions this chapter uses -------------------------------------------------
@@ -93,7 +93,7 @@ def cloud_cut_announcements(cuts: pd.DataFrame) -> pd.DataFrame:
             "disagree"]
     if cuts.empty:
         return pd.DataFrame(columns=cols)
-    df = cuts.assign(_rank=cuts["source_quality"].map(QUALITY_RANK).fillna(9)).sort_values(["date", "vendor", "_rank"])
+    df = cuts.assign(_rank=grade_rank(cuts["source_quality"])).sort_values(["date", "vendor", "_rank"])
     rows = []
     for (date, vendor), g in df.groupby(["date", "vendor"], sort=True):
         best = g.iloc[0]
@@ -162,7 +162,7 @@ def price_movers(prices: pd.DataFrame, vendors: pd.DataFrame, start=WAR_START, e
     cols = ["vendor", "kind", "first_date", "cuts", "cheap_launches", "deep_cuts", "lowest_input"]
     if prices.empty:
         return pd.DataFrame(columns=cols)
-    p = prices[prices["variant"].fillna("") == ""]
+    p = list_prices(prices)
     p = p[(p["date"] >= pd.Timestamp(start)) & (p["date"] <= pd.Timestamp(end))]
     p = p[p["vendor"].map(lambda v: kind_of(v, vendors)).isin(CHINESE_KINDS)]
     cut = p["event"] == "cut"
@@ -204,7 +204,7 @@ def share_consensus(shares: pd.DataFrame, as_of=None) -> pd.DataFrame:
     if df.empty:
         return pd.DataFrame(columns=cols)
     key = ["period", "source", "market", "vendor"]
-    df = df.assign(_rank=df["source_quality"].map(QUALITY_RANK).fillna(9)).sort_values(key + ["_rank"])
+    df = df.assign(_rank=grade_rank(df["source_quality"])).sort_values(key + ["_rank"])
     groups = df.groupby(key, sort=False)
     best = groups.head(1).set_index(key)
     best["n_sources"] = groups.size()
@@ -276,7 +276,7 @@ def usage_series(usage: pd.DataFrame, scope: str, metric: str) -> pd.DataFrame:
     if usage.empty:
         return usage
     s = usage[(usage["scope"] == scope) & (usage["metric"] == metric) & (usage["kind"] == "actual")]
-    s = s.assign(_rank=s["source_quality"].map(QUALITY_RANK).fillna(9)).sort_values(["date", "_rank"])
+    s = s.assign(_rank=grade_rank(s["source_quality"])).sort_values(["date", "_rank"])
     return s.drop_duplicates("date").drop(columns="_rank").reset_index(drop=True)
 
 

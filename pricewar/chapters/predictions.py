@@ -11,7 +11,7 @@ import textwrap
 import pandas as pd
 
 from .. import prose
-from ..data import QUALITY_RANK
+from ..data import grade_rank, list_prices
 from ..verdicts import NOT_SUPPORTED, PARTLY, SUPPORTED, UNTESTABLE, Verdict
 
 # What the article states (C6): 100亿 calls a day, reached by 百倍 growth during 2024.
@@ -59,7 +59,7 @@ def tidy_usage(usage: pd.DataFrame) -> pd.DataFrame:
     known = df[df["publisher"] != ""].drop_duplicates("source_url").set_index("source_url")["publisher"]
     blank = (df["scope"] == "china") & (df["publisher"] == "")
     df.loc[blank, "publisher"] = [known.get(url, "") for url in df.loc[blank, "source_url"]]
-    df["_rank"] = df["source_quality"].map(QUALITY_RANK).fillna(9)
+    df["_rank"] = grade_rank(df["source_quality"])
     key = ["date", "scope", "metric", "kind", "publisher", "value"]
     df = df.sort_values(key + ["_rank"], kind="stable")
     df["n_sources"] = df.groupby(key)["value"].transform("size")
@@ -189,7 +189,8 @@ def moore_factor(rates: pd.DataFrame):
 
 
 def standard_inputs(prices: pd.DataFrame) -> pd.DataFrame:
-    p = prices[(prices["variant"].fillna("") == "") & (prices["direction"] == "input")]
+    p = list_prices(prices)
+    p = p[p["direction"] == "input"]
     return p[p["kind"] != "aggregate"] if "kind" in p else p
 
 

@@ -11,7 +11,7 @@ import os
 import pandas as pd
 
 from .. import prose
-from ..data import PRICE_KEY, QUALITY_RANK, UNITS, consensus, fx_rate_on
+from ..data import PRICE_KEY, UNITS, consensus, fx_rate_on, grade_rank, list_prices
 
 # The May 2024 round of cuts.
 MAY_START = pd.Timestamp("2024-05-01")
@@ -40,9 +40,7 @@ ARTICLE_FIGURES = [
 ]
 
 
-def standard(prices: pd.DataFrame) -> pd.DataFrame:
-    """List prices only: no off-peak, cache-hit, batch or promotional variants."""
-    return prices[prices["variant"].fillna("") == ""]
+standard = list_prices  # kept as the name these notebooks use
 
 
 # ---------------------------------------------------------------- sources behind each price
@@ -58,7 +56,7 @@ def merged(raw: pd.DataFrame) -> pd.DataFrame:
         return out.assign(before_quality=pd.Series(dtype=str), before_disagree=pd.Series(dtype=bool))
     best = consensus(raw)
     stated = raw[raw["price_before_cny_per_m"].notna()].copy()
-    stated["_rank"] = stated["source_quality"].map(QUALITY_RANK).fillna(9)
+    stated["_rank"] = grade_rank(stated["source_quality"])
     key = [k for k in PRICE_KEY]
     groups = stated.groupby(key, dropna=False)
     # consensus() already records before_quality; what it leaves out is whether the before prices disagree.

@@ -18,6 +18,7 @@ import re
 import pandas as pd
 
 from .. import prose
+from ..data import grade_rank, list_prices
 from ..verdicts import NOT_SUPPORTED, PARTLY, SUPPORTED, UNTESTABLE, Verdict
 
 # What the article states: a war "ten years ago" between Didi and Kuaidi.
@@ -35,7 +36,6 @@ TIT_FOR_TAT_DAYS = 7                    # "within days": a rival's reply within 
 TIT_FOR_TAT_SHARE = 0.5                 # ... for at least half of the replies
 SAME_MOVE_DAYS = 14                     # reports of one step that differ in date by up to this are one move
 DEEP_CUT = 0.9                          # "cuts of 90% or more"
-QUALITY_RANK = {"A": 0, "B": 1, "C": 2}
 MERGER_WORDS = re.compile(r"\bmerg|\bacqui|并购|合并|收购", re.I)
 
 
@@ -51,7 +51,7 @@ def _reports(ride: pd.DataFrame, measure: str) -> pd.DataFrame:
     if first is not None:
         rows = rows[rows["date"] < first]
     out = rows[["date", "actor", col, "source_quality", "source_url"]].rename(columns={col: "level"})
-    out = out.assign(_rank=out["source_quality"].map(QUALITY_RANK).fillna(9))
+    out = out.assign(_rank=grade_rank(out["source_quality"]))
     return out.sort_values(["actor", "date", "_rank"]).reset_index(drop=True)
 
 
@@ -136,7 +136,7 @@ def mergers(ride: pd.DataFrame) -> pd.DataFrame:
     """The ride-hailing mergers, one row per day (deal value from the best-graded source)."""
     if ride.empty:
         return pd.DataFrame(columns=["date", "actor", "amount", "amount_unit", "source_quality"])
-    m = ride[ride["event"] == "merger"].assign(_rank=lambda d: d["source_quality"].map(QUALITY_RANK).fillna(9))
+    m = ride[ride["event"] == "merger"].assign(_rank=lambda d: grade_rank(d["source_quality"]))
     m = m.sort_values(["date", "_rank"]).drop_duplicates("date")
     return m[["date", "actor", "amount", "amount_unit", "source_quality"]].reset_index(drop=True)
 
@@ -203,8 +203,8 @@ def llm_price_moves(prices: pd.DataFrame) -> pd.DataFrame:
     """Changes of a Chinese vendor's standard list price (cuts and raises; launches are first prices, not moves)."""
     if prices.empty:
         return prices.assign(cut_fraction=pd.Series(dtype=float))
-    p = prices[(prices["variant"].fillna("") == "") & prices["event"].isin(["cut", "raise"])
-               & prices["kind"].isin(LLM_KINDS)]
+    p = list_prices(prices)
+    p = p[p["event"].isin(["cut", "raise"]) & p["kind"].isin(LLM_KINDS)]
     return p.reset_index(drop=True)
 
 

@@ -6,6 +6,7 @@ import math
 import pandas as pd
 
 from .. import prose
+from ..data import list_prices
 from ..verdicts import NOT_SUPPORTED, PARTLY, SUPPORTED, UNTESTABLE, Verdict
 
 # What the article states, as data to test (yuan per 1K tokens converted to yuan per 1M tokens).
@@ -17,9 +18,7 @@ FOLLOWERS = ["baidu", "tencent", "iflytek"]
 FOLLOW_WINDOW_DAYS = 2   # "followed at once": on the same day or within two
 
 
-def standard(prices: pd.DataFrame) -> pd.DataFrame:
-    """List prices only: no off-peak, cache-hit, batch or promotional variants."""
-    return prices[prices["variant"].fillna("") == ""]
+standard = list_prices  # kept as the name these notebooks use
 
 
 def moves_in(prices: pd.DataFrame, start, end) -> pd.DataFrame:

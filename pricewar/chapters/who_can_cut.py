@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import prose
+from ..data import list_prices
 from ..verdicts import NOT_SUPPORTED, PARTLY, SUPPORTED, UNTESTABLE, Verdict
 
 # --- What the article claims, and the analysis choices used to test it -----------------------------------------------
@@ -44,7 +45,7 @@ def condition_matrix(conditions: pd.DataFrame) -> pd.DataFrame:
 
 
 def _standard(prices: pd.DataFrame) -> pd.DataFrame:
-    return prices[prices["variant"].fillna("") == ""]
+    return list_prices(prices)
 
 
 def _in_war(df: pd.DataFrame) -> pd.DataFrame:
