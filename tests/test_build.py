@@ -125,3 +125,41 @@ def test_failing_notebook_fails_the_build_and_keeps_the_last_report(tmp_path, da
     assert f"01_timeline.ipynb failed at cell {code[-1] + 1}" in failed.stderr
     assert "deliberately broken" in failed.stderr
     assert site_files(out / "site") == before
+
+
+def test_verdict_follows_the_data_with_no_hand_edit(tmp_path):
+    """Change the sourced Qwen-Long price and rebuild: the C1 verdict flips on its own."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    out = tmp_path / "out"
+
+    def c1() -> str:
+        result = run_build("--out", out, "--data", data, "--only", "01_timeline")
+        assert result.returncode == 0, result.stderr
+        record = json.loads((out / ".build-cache" / "chapters" / "01_timeline.json").read_text(encoding="utf-8"))
+        return next(v["verdict"] for v in record["verdicts"] if v["claim"] == "C1")
+
+    assert c1() in ("supported", "partly supported")
+    path = data / "price_changes.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    edited = [line.replace(",0.0005,CNY/1K tokens,", ",0.0009,CNY/1K tokens,").replace(",0.5,CNY/1M tokens,",
+                                                                                       ",0.9,CNY/1M tokens,")
+              if ",alibaba,Qwen-Long,input," in line else line for line in lines]
+    assert edited != lines
+    path.write_text("\n".join(edited) + "\n", encoding="utf-8")
+    assert c1() == "not supported"
+    assert "not supported" in (out / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_slide_deck_has_one_slide_per_figure_with_title_and_source(full_build):
+    from pptx import Presentation
+
+    figures = sorted(p.stem for p in (full_build / "figures").glob("*.png"))
+    deck = Presentation(str(full_build / "figures" / "price-war-charts.pptx"))
+    assert deck.slide_width * 9 == deck.slide_height * 16
+    slides = list(deck.slides)
+    assert len(slides) == len(figures)
+    for slide in slides:
+        texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+        pictures = [s for s in slide.shapes if s.shape_type == 13]
+        assert len(pictures) == 1 and texts[0].strip() and any(t.startswith("Source: ") for t in texts)
