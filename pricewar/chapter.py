@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import unquote, urlparse
 
 import pandas as pd
 
@@ -58,19 +57,22 @@ def show_verdicts(verdicts: list[Verdict]) -> None:
     display(HTML("\n".join(verdict_markdown(v) for v in verdicts)))
 
 
-def _short(url: str, width: int = 70) -> str:
-    """Host and path, shortened: enough to tell two pages of one site apart."""
-    parts = urlparse(url)
-    text = parts.netloc.removeprefix("www.") + unquote(parts.path).rstrip("/")
-    return text if len(text) <= width else text[: width - 1] + "…"
-
 
 def sources(*frames: pd.DataFrame) -> None:
-    """A numbered list of every distinct source_url in the rows the chapter used, with its quality grade."""
+    """A numbered list of every distinct source_url in the rows the chapter used, with its quality grade.
+
+    Addresses are printed, not linked: the report makes no reference to any other host (it must read the same
+    offline), and one click selects an address for copying.
+    """
+    from html import escape
+
+    from IPython.display import HTML, display
+
     rows = pd.concat([f[["source_url", "source_quality"]] for f in frames if "source_url" in f], ignore_index=True)
     rows = rows.drop_duplicates("source_url").sort_values(["source_quality", "source_url"])
-    items = []
-    for url, quality in rows.itertuples(index=False):
-        items.append(f"1. [{_short(url)}]({url}) (grade {quality})")
-    say("### Sources\n\nGrades: A primary or major outlet, B trade media or a named outlet's repost, C aggregator.\n\n"
-        + "\n".join(items))
+    items = "\n".join(f'<li><span class="url">{escape(url)}</span> <span class="grade">(grade {escape(quality)})</span></li>'
+                       for url, quality in rows.itertuples(index=False))
+    say("### Sources\n\nGrades: A primary or major outlet, B trade media or a named outlet's repost, C aggregator. "
+        "Addresses are printed rather than linked, so that the report reads the same offline; click one to select "
+        "it for copying.")
+    display(HTML(f'<ol class="sources">\n{items}\n</ol>'))
