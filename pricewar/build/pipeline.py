@@ -28,6 +28,19 @@ PACKAGE = REPO_ROOT / "pricewar"
 DECK_NAME = "price-war-charts.pptx"
 
 
+def iso_day(text: str) -> str:
+    """argparse type for --as-of: a real calendar day written YYYY-MM-DD."""
+    import datetime as dt
+    import re
+
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return dt.date.fromisoformat(text).isoformat()
+        except ValueError:
+            pass
+    raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD")
+
+
 def parse_args(argv):
     p = argparse.ArgumentParser(prog="build.py", description="Validate the data, execute the notebooks, render the report.")
     p.add_argument("--check", action="store_true", help="validate the data only")
@@ -35,7 +48,7 @@ def parse_args(argv):
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="notebooks executed at once (default: cores)")
     p.add_argument("--only", metavar="NAME", help="build one notebook (e.g. 01_timeline) and its page")
     p.add_argument("--timeout", type=int, default=300, help="seconds a cell may run (default 300)")
-    p.add_argument("--as-of", metavar="YYYY-MM-DD", help="use only data dated up to this day")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", type=iso_day, help="use only data dated up to this day")
     p.add_argument("--out", type=Path, default=REPO_ROOT, help="folder that receives site/ and figures/ (default: the project)")
     p.add_argument("--data", type=Path, default=REPO_ROOT / "data", help="data folder (default: data/)")
     p.add_argument("--notebooks", type=Path, default=REPO_ROOT / "notebooks", help="notebooks folder")
