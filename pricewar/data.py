@@ -13,8 +13,6 @@ import pandas as pd
 
 from . import paths
 
-CANONICAL_UNIT = "CNY/1M tokens"
-
 # unit -> (currency, tokens the price is quoted for)
 UNITS = {
     "CNY/1K tokens": ("CNY", 1_000),
@@ -65,9 +63,6 @@ def load(table: str, data_dir: Path | None = None) -> pd.DataFrame:
             df[f["name"]] = df[f["name"]].fillna("").astype(str).str.strip()
     return df
 
-
-def vendors(data_dir: Path | None = None) -> pd.DataFrame:
-    return load("vendors", data_dir).set_index("vendor")
 
 
 def fx_rate_on(dates: pd.Series, fx: pd.DataFrame) -> pd.DataFrame:

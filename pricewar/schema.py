@@ -183,9 +183,8 @@ def validate(data_dir: Path, label: str | None = None, only: set[str] | None = N
             readable.append(resource)
     vendor_ids = []
     if any(r["name"] == "vendors" for r in readable):
-        import csv as _csv
         with open(data_dir / "vendors.csv", encoding="utf-8-sig", newline="") as f:
-            vendor_ids = [r.get("vendor", "") for r in _csv.DictReader(f)]
+            vendor_ids = [r.get("vendor", "") for r in csv.DictReader(f)]
     names = {r["name"] for r in readable}
     detector = fl.Detector(schema_sync=True)
     resources = []

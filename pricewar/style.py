@@ -34,10 +34,10 @@ VENDOR_COLORS = {
     "minimax": "#e377c2",
     "openai": "#10a37f",
     # the 2014-2016 ride-hailing war
-    "didi": "#fc9153",
-    "kuaidi": "#2a9d8f",
+    "didi": "#e69f00",
+    "kuaidi": "#009e73",
     "didi_kuaidi": "#8d6e63",
-    "uber_china": "#000000",
+    "uber_china": "#555555",
     "china": "#555555",
     "others": "#aaaaaa",
 }

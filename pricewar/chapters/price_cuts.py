@@ -40,7 +40,6 @@ ARTICLE_FIGURES = [
 ]
 
 
-standard = list_prices  # kept as the name these notebooks use
 
 
 # ---------------------------------------------------------------- sources behind each price
@@ -83,7 +82,7 @@ def disagreements(raw: pd.DataFrame) -> pd.DataFrame:
 
 def cuts(prices: pd.DataFrame, start=MAY_START, end=None) -> pd.DataFrame:
     """Standard list-price cuts announced from start (to end, if given), one row per model and direction."""
-    p = standard(prices)
+    p = list_prices(prices)
     p = p[(p["event"] == "cut") & (p["date"] >= pd.Timestamp(start))]
     if end is not None:
         p = p[p["date"] <= pd.Timestamp(end)]
@@ -139,7 +138,7 @@ def ladder(prices: pd.DataFrame, fx: pd.DataFrame, date=LADDER_DATE, start=LADDE
     benchmark (True for GPT-4o and GPT-4o mini).
     """
     date, start = pd.Timestamp(date), pd.Timestamp(start)
-    p = standard(prices)
+    p = list_prices(prices)
     p = p[(p["direction"] == direction) & (p["date"] >= start) & (p["date"] <= date)]
     is_bench = (p["vendor"] == BENCHMARK_VENDOR) & p["model"].isin(BENCHMARKS)
     p = p[is_bench | (p["kind"].isin(["cloud", "startup"]))]
@@ -229,7 +228,7 @@ def article_check(raw: pd.DataFrame) -> pd.DataFrame:
     it, the other prices of that model family, how many source rows state the price and in which units and grades.
     """
     out = []
-    p = standard(raw) if len(raw) else raw
+    p = list_prices(raw) if len(raw) else raw
     for fig in ARTICLE_FIGURES:
         claimed = fig["per_1k"] * PER_1K_TO_PER_1M
         rows = p[(p["vendor"] == fig["vendor"]) & (p["direction"] == "input")

@@ -28,7 +28,6 @@ ACTOR_NAMES = {"didi": "Didi 滴滴", "kuaidi": "Kuaidi 快的", "uber_china": "
                "didi_kuaidi": "Didi + Kuaidi 滴滴+快的"}
 ACTOR_SHORT = {"didi": "Didi", "kuaidi": "Kuaidi", "uber_china": "Uber China", "didi_kuaidi": "Didi and Kuaidi"}
 # Ride-hailing firms are not LLM vendors, so they get colours of their own (Okabe-Ito orange and green).
-ACTOR_COLORS = {"didi": "#e69f00", "kuaidi": "#009e73", "uber_china": "#555555"}
 SUBSIDY_EVENTS = ("subsidy_start", "subsidy_change", "subsidy_end")
 MEASURES = {"passenger": "passenger_subsidy_cny", "driver": "driver_subsidy_cny"}
 LLM_KINDS = ("cloud", "startup")        # Chinese vendors: the war the article describes

@@ -18,12 +18,11 @@ FOLLOWERS = ["baidu", "tencent", "iflytek"]
 FOLLOW_WINDOW_DAYS = 2   # "followed at once": on the same day or within two
 
 
-standard = list_prices  # kept as the name these notebooks use
 
 
 def moves_in(prices: pd.DataFrame, start, end) -> pd.DataFrame:
     """Each vendor's announcements between start and end: one row per vendor and day, with its headline."""
-    window = standard(prices)
+    window = list_prices(prices)
     window = window[(window["date"] >= pd.Timestamp(start)) & (window["date"] <= pd.Timestamp(end))]
     rows = []
     for (vendor, date), g in window.groupby(["vendor", "date"]):
@@ -47,7 +46,7 @@ def headline(row) -> str:
 
 
 def alibaba_cut(prices: pd.DataFrame) -> pd.DataFrame:
-    p = standard(prices)
+    p = list_prices(prices)
     return p[(p["vendor"] == "alibaba") & (p["event"] == "cut") & (p["date"] == ALIBABA_CUT_DATE)]
 
 
@@ -74,7 +73,7 @@ def verdict_c1(prices: pd.DataFrame) -> Verdict:
 
 
 def verdict_c2(prices: pd.DataFrame) -> Verdict:
-    p = standard(prices)
+    p = list_prices(prices)
     doubao = p[(p["vendor"] == "bytedance") & p["model"].str.lower().str.startswith("doubao-pro")
                & (p["direction"] == "input") & (p["date"] < ALIBABA_CUT_DATE)]
     if doubao.empty:
@@ -93,7 +92,7 @@ def verdict_c2(prices: pd.DataFrame) -> Verdict:
 
 def follower_lags(prices: pd.DataFrame) -> pd.Series:
     """Days from Alibaba's cut to each named follower's first cut (NaN: no cut found within 60 days)."""
-    p = standard(prices)
+    p = list_prices(prices)
     lags = {}
     for vendor in FOLLOWERS:
         cuts = p[(p["vendor"] == vendor) & (p["event"] == "cut") & (p["date"] >= ALIBABA_CUT_DATE)

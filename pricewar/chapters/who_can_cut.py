@@ -44,10 +44,6 @@ def condition_matrix(conditions: pd.DataFrame) -> pd.DataFrame:
     return wide.reindex(columns=CONDITIONS).fillna("unknown")
 
 
-def _standard(prices: pd.DataFrame) -> pd.DataFrame:
-    return list_prices(prices)
-
-
 def _in_war(df: pd.DataFrame) -> pd.DataFrame:
     return df[(df["date"] >= WAR_START) & (df["date"] <= WAR_END)]
 
@@ -58,7 +54,7 @@ def stances(prices: pd.DataFrame, statements: pd.DataFrame, vendor_ids) -> pd.Da
     Precedence: a sourced list-price cut, then a launch at or below LOW_LAUNCH_MAX, then a statement saying the
     vendor cut, then a statement declining to follow.
     """
-    p = _in_war(_standard(prices))
+    p = _in_war(list_prices(prices))
     s = _in_war(statements)
     rows = []
     for vendor in vendor_ids:
@@ -231,7 +227,7 @@ def aftermath(statements: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame:
         rows.append({"date": r["date"], "vendor": r["vendor"], "kind": "statement", "stance": r["stance"],
                      "label": statement_label(r), "approximate": r.get("date_precision", "") in ("month", "approximate"),
                      "source_quality": r["source_quality"]})
-    p = _standard(prices)
+    p = list_prices(prices)
     p = p[p["vendor"].isin(list(C9_PEOPLE)) & (p["direction"] == "input")].drop_duplicates(["date", "vendor", "model"])
     for r in p.to_dict("records"):
         verb = {"launch": "at", "cut": "cut to", "raise": "raised to"}[r["event"]]
