@@ -2,11 +2,11 @@
 """Build the report: validate data/, execute notebooks/ (cached, in parallel), render site/ and figures/.
 
 Usage: python build.py [--check] [--force] [--jobs N] [--only NAME] [--as-of YYYY-MM-DD] [--out DIR]
-Exit codes: 0 built (or up to date), 1 a notebook failed, 2 the data (or the command line) is wrong.
+Exit codes: 0 built (or up to date), 1 a notebook or the file system failed, 2 the data or the command line is wrong.
 """
 import sys
 
-from pricewar.build.pipeline import main
+from pricewar.engine.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -37,10 +37,10 @@ def build(out: Path, data: Path, *extra) -> list:
 
 def single_reader_csvs(out: Path, data: Path) -> list[Path]:
     """The CSVs that exactly one notebook reads, according to the build's own read log."""
-    state = json.loads((out / ".build-cache" / "state.json").read_text())
     readers: dict[str, set] = {}
-    for name, entry in state["notebooks"].items():
-        for key in entry["reads"]:
+    for path in sorted((out / ".build-cache" / "entries").glob("*/manifest.json")):
+        name = path.parent.name
+        for key in json.loads(path.read_text())["reads"]:
             if key.startswith("F ") and key.endswith(".csv"):
                 readers.setdefault(Path(key[2:]).name, set()).add(name)
     found = [data / name for name, who in sorted(readers.items()) if len(who) == 1]

@@ -8,5 +8,5 @@ Modules, one job each:
 - prose:    turns numbers into sentences for the notebooks' generated text
 - verdicts: the claim-by-claim verdict logic
 - chapter:  what a notebook publishes besides charts (findings, verdicts, source lists)
-- build/:   the report engine behind build.py
+- engine/:  the report engine behind build.py
 """

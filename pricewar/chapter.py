@@ -35,9 +35,9 @@ def record(name: str, title: str, finding: str, verdicts: list[Verdict], summary
 def recorded(names: list[str]) -> list[dict]:
     """The records of the named chapters, in that order (missing ones raise, naming the notebook to run)."""
     out = []
-    record_listing(paths.chapter_dir())
+    record_listing(paths.records_dir())
     for name in names:
-        path = paths.chapter_dir() / f"{name}.json"
+        path = paths.records_dir() / f"{name}.json"
         if not path.exists():
             raise FileNotFoundError(f"{path} is missing: run notebooks/{name}.ipynb first (python build.py does)")
         record_read(path)
@@ -46,9 +46,13 @@ def recorded(names: list[str]) -> list[dict]:
 
 
 def verdict_markdown(v: Verdict) -> str:
+    """The claim box; every text in it is escaped (the evidence quotes values from the data)."""
+    from html import escape
+
     text, quote = CLAIMS[v.claim]
-    return (f'<div class="verdict" data-verdict="{v.verdict}"><p class="claim"><b>{v.claim}</b> {text} '
-            f'<span lang="zh-Hant">「{quote}」</span></p><p><span class="badge">{v.verdict}</span> {v.evidence}</p></div>')
+    return (f'<div class="verdict" id="{escape(v.claim)}" data-verdict="{escape(v.verdict)}"><p class="claim">'
+            f'<b>{escape(v.claim)}</b> {escape(text)} <span lang="zh-Hant">「{escape(quote)}」</span></p>'
+            f'<p><span class="badge">{escape(v.verdict)}</span> {escape(v.evidence)}</p></div>')
 
 
 def show_verdicts(verdicts: list[Verdict]) -> None:

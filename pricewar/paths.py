@@ -1,6 +1,8 @@
 """Where things live. Notebooks run from notebooks/, build.py from the root: both resolve the same folders.
 
-The build overrides each folder through an environment variable, so tests can build into temporary folders.
+The build sets every output folder through an environment variable. A notebook run outside the build (JupyterLab,
+nbconvert, papermill) has none set and writes into `.jupyter-output/`, which the build never reads: nothing done in
+Jupyter can change what the build publishes.
 """
 from __future__ import annotations
 
@@ -20,13 +22,25 @@ def data_dir() -> Path:
     return _env_path("PRICEWAR_DATA_DIR", REPO_ROOT / "data")
 
 
+INTERACTIVE_OUTPUT = REPO_ROOT / ".jupyter-output"
+
+
+def notebooks_dir() -> Path:
+    return _env_path("PRICEWAR_NOTEBOOKS_DIR", REPO_ROOT / "notebooks")
+
+
 def figures_dir() -> Path:
-    return _env_path("PRICEWAR_FIGURES_DIR", REPO_ROOT / "figures")
+    return _env_path("PRICEWAR_FIGURES_DIR", INTERACTIVE_OUTPUT / "figures")
 
 
 def chapter_dir() -> Path:
-    """Where each notebook records its findings and verdicts (read by the scorecard and the index page)."""
-    return _env_path("PRICEWAR_CHAPTER_DIR", REPO_ROOT / ".build-cache" / "chapters")
+    """Where a notebook writes its record (findings and verdicts)."""
+    return _env_path("PRICEWAR_CHAPTER_DIR", INTERACTIVE_OUTPUT / "chapters")
+
+
+def records_dir() -> Path:
+    """Where the scorecard reads the chapters' records: the build's committed ones, or Jupyter's own."""
+    return _env_path("PRICEWAR_RECORDS_DIR", chapter_dir())
 
 
 def read_log() -> Path | None:

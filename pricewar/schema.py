@@ -143,6 +143,42 @@ def _check_header(rel: str, text: str, fields: list[dict]) -> list[Problem]:
     return problems
 
 
+# Characters that would hide or disguise text: controls, zero-width and bidirectional formatting marks, private
+# use, unassigned code points, line and paragraph separators. A name with one of them looks like another name.
+HIDDEN_CATEGORIES = {"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"}
+
+
+def _text_problems(rel: str, text: str) -> list[Problem]:
+    """Hidden characters and characters the report's fonts cannot draw, cell by cell."""
+    import unicodedata
+
+    from .fonts import drawable
+
+    problems = []
+    can_draw = None
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip() for h in next(reader, [])]
+    for row_number, row in enumerate(reader, start=2):
+        for i, cell in enumerate(row):
+            if cell.isascii() and cell.isprintable():
+                continue
+            column = header[i] if i < len(header) else f"column {i + 1}"
+            for ch in dict.fromkeys(cell):
+                name = unicodedata.name(ch, "unnamed")
+                if unicodedata.category(ch) in HIDDEN_CATEGORIES:
+                    problems.append(Problem(rel, row_number, column, f"contains the invisible or control character "
+                                            f"U+{ord(ch):04X} ({name}); delete it"))
+                    continue
+                if ord(ch) < 128:
+                    continue
+                if can_draw is None:
+                    can_draw = drawable()
+                if ord(ch) not in can_draw:
+                    problems.append(Problem(rel, row_number, column, f"contains U+{ord(ch):04X} ({name}), which the "
+                                            "report's fonts cannot draw; use another character"))
+    return problems
+
+
 def validate(data_dir: Path, label: str | None = None, only: set[str] | None = None) -> list[Problem]:
     """Every problem in every table of the package in data_dir (or in the tables named in `only`, by file name;
     the tables they refer to are read for the foreign-key checks). An empty list means the data is valid."""
@@ -173,6 +209,7 @@ def validate(data_dir: Path, label: str | None = None, only: set[str] | None = N
         if not text.strip():
             problems.append(Problem(rel, 1, "*", "file is empty (expected a header row and at least one data row)"))
             continue
+        problems += _text_problems(rel, text)
         empty_lines[resource["name"]] = {i + 1 for i, line in enumerate(text.splitlines()) if not line.strip()}
         header_problems = _check_header(rel, text, resource["schema"]["fields"])
         problems += header_problems

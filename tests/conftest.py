@@ -1,6 +1,7 @@
 """Shared fixtures. Builds go to temporary folders: tests never write into the project tree."""
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -16,8 +17,22 @@ def run_build(*args, cwd=ROOT) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=900)
 
 
-def site_files(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+def manifest(out: Path, name: str) -> dict:
+    """The build's cache entry for one notebook: what it read, its key, its files."""
+    return json.loads((out / ".build-cache" / "entries" / name / "manifest.json").read_text(encoding="utf-8"))
+
+
+def record(out: Path, name: str) -> dict:
+    """The chapter record a notebook committed in the build's cache."""
+    return json.loads((out / ".build-cache" / "entries" / name / "record.json").read_text(encoding="utf-8"))
+
+
+HISTORY = {"changes.html"}  # says what changed since the previous report: differs between histories by design
+
+
+def site_files(folder: Path, history: bool = True) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and (history or p.name not in HISTORY)}
 
 
 @pytest.fixture(scope="session")

@@ -5,9 +5,7 @@ import json
 import re
 import shutil
 
-import pytest
-
-from conftest import ROOT, run_build, site_files
+from conftest import ROOT, manifest, record, run_build, site_files
 
 CHAPTERS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|@import\s+(?:url\()?["']?\s*(?:https?:)?//|"""
@@ -77,9 +75,8 @@ def test_noop_rebuild_executes_nothing(full_build, data_copy):
 
 
 def test_csv_edit_reexecutes_only_notebooks_that_read_it(full_build, data_copy):
-    state = json.loads((full_build / ".build-cache" / "state.json").read_text())
-    readers = {name for name, entry in state["notebooks"].items()
-               if any(k.endswith("/ride_hailing.csv") for k in entry["reads"])}
+    readers = {name for name in CHAPTERS
+               if any(k.endswith("/ride_hailing.csv") for k in manifest(full_build, name)["reads"])}
     assert readers and len(readers) < len(CHAPTERS), "ride_hailing.csv should be read by some but not all notebooks"
     path = data_copy / "ride_hailing.csv"
     original = path.read_bytes()
@@ -100,7 +97,7 @@ def test_two_builds_are_byte_identical(full_build, data_copy, tmp_path):
     result = run_build("--out", tmp_path, "--data", data_copy, "--force", "--jobs", "2")
     assert result.returncode == 0, result.stderr
     for folder in ("site", "figures"):
-        first, second = site_files(full_build / folder), site_files(tmp_path / folder)
+        first, second = site_files(full_build / folder, False), site_files(tmp_path / folder, False)
         assert first.keys() == second.keys()
         changed = [name for name in first if first[name] != second[name]]
         assert not changed, f"{folder}: {changed}"
@@ -112,7 +109,8 @@ def test_failing_notebook_fails_the_build_and_keeps_the_last_report(tmp_path, da
     out = tmp_path / "out"
     ok = run_build("--out", out, "--data", data_copy, "--notebooks", notebooks, "--only", "01_timeline")
     assert ok.returncode == 0, ok.stderr
-    before = site_files(out / "site")
+    assert not (out / "site").exists(), "--only previews; it must not publish a one-chapter report"
+    before = site_files(out / "site-preview")
 
     nb = json.loads((notebooks / "01_timeline.ipynb").read_text(encoding="utf-8"))
     code = [i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code"]
@@ -122,22 +120,22 @@ def test_failing_notebook_fails_the_build_and_keeps_the_last_report(tmp_path, da
     assert failed.returncode == 1
     assert f"01_timeline.ipynb failed at cell {code[-1] + 1}" in failed.stderr
     assert "deliberately broken" in failed.stderr
-    assert site_files(out / "site") == before
+    assert site_files(out / "site-preview") == before
 
 
 def test_verdict_follows_the_data_with_no_hand_edit(tmp_path):
-    """Change the sourced Qwen-Long price and rebuild: the C1 verdict flips on its own."""
+    """Change the sourced Qwen-Long price and rebuild: the C1 verdict flips on its own, and the build says so."""
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
     out = tmp_path / "out"
 
     def c1() -> str:
-        result = run_build("--out", out, "--data", data, "--only", "01_timeline")
-        assert result.returncode == 0, result.stderr
-        record = json.loads((out / ".build-cache" / "chapters" / "01_timeline.json").read_text(encoding="utf-8"))
-        return next(v["verdict"] for v in record["verdicts"] if v["claim"] == "C1")
+        return next(v["verdict"] for v in record(out, "01_timeline")["verdicts"] if v["claim"] == "C1")
 
-    assert c1() in ("supported", "partly supported")
+    first = run_build("--out", out, "--data", data)
+    assert first.returncode == 0, first.stderr
+    before = c1()
+    assert before in ("supported", "partly supported")
     path = data / "price_changes.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     edited = [line.replace(",0.0005,CNY/1K tokens,", ",0.0009,CNY/1K tokens,").replace(",0.5,CNY/1M tokens,",
@@ -145,8 +143,12 @@ def test_verdict_follows_the_data_with_no_hand_edit(tmp_path):
               if ",alibaba,Qwen-Long,input," in line else line for line in lines]
     assert edited != lines
     path.write_text("\n".join(edited) + "\n", encoding="utf-8")
+    result = run_build("--out", out, "--data", data)
+    assert result.returncode == 0, result.stderr
     assert c1() == "not supported"
+    assert f"Verdict C1: {before} → not supported" in result.stdout
     assert "not supported" in (out / "site" / "index.html").read_text(encoding="utf-8")
+    assert f"Verdict C1: {before} → not supported" in (out / "site" / "changes.html").read_text(encoding="utf-8")
 
 
 def test_slide_deck_has_one_slide_per_figure_with_title_and_source(full_build):

@@ -4,9 +4,8 @@ from __future__ import annotations
 import os
 
 import nbformat
-from nbclient import NotebookClient
-
 from conftest import ROOT
+from nbclient import NotebookClient
 
 
 def test_notebook_runs_like_in_jupyter(full_build, tmp_path, monkeypatch):

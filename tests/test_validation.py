@@ -4,8 +4,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from conftest import ROOT, run_build
+
 from pricewar.schema import validate
 
 HEADER = ("date,vendor,model,direction,price_before,price_after,unit,event,variant,source_url,source_note,"

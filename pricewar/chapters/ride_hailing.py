@@ -308,7 +308,6 @@ def verdict_c10(ride: pd.DataFrame, prices: pd.DataFrame, latest, n_llm_mergers:
     depth = (f"subsidies reached {peak:.0f} yuan per ride (passenger plus driver), "
              f"while {len(d['free_models'])} LLM models were made free and {d['n_deep']} of {d['n_known']} price cuts "
              f"with a known old price were {prose.pct(DEEP_CUT)} or deeper")
-    merges = c["ride_mergers"]
     if c["n_ride_mergers"]:
         cons = (f"Didi and Kuaidi merged {c['ride_days_to_merger']} days after the first subsidy"
                 + (f" and {c['n_ride_mergers'] - 1} more merger followed" if c["n_ride_mergers"] > 1 else ""))

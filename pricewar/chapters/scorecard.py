@@ -54,3 +54,18 @@ def summary(scores, records: list[dict]) -> list[str]:
     elif len(findings) > 1:
         lead.append(findings[-1])
     return lead
+
+
+def table_html(scores) -> str:
+    """The scorecard as an HTML table; every text is escaped (evidence quotes values from the data)."""
+    from html import escape as e
+
+    rows = "\n".join(
+        f'<tr data-verdict="{e(r.verdict)}"><th scope="row">{e(r.claim)}</th><td>{e(r.text)}<br>'
+        f'<span class="quote" lang="zh-Hant">「{e(r.quote)}」</span></td><td><span class="badge">{e(r.verdict)}</span>'
+        f'</td><td>{e(r.evidence)} '
+        + (f'<a href="{e(r.chapter)}.html#{e(r.claim)}">{e(r.chapter_title)} →</a>' if r.chapter else "")
+        + "</td></tr>"
+        for r in scores.itertuples())
+    return ('<table class="scorecard"><thead><tr><th scope="col">Claim</th><th scope="col">The article</th>'
+            f'<th scope="col">Verdict</th><th scope="col">Evidence</th></tr></thead><tbody>{rows}</tbody></table>')

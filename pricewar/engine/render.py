@@ -17,11 +17,27 @@ from markdown_it import MarkdownIt
 
 TEMPLATES = Path(__file__).parent / "templates"
 REPORT_TITLE = "China's 2024 LLM price war, claim by claim"
-_md = MarkdownIt("commonmark", {"html": True}).enable("table")
+# Raw HTML in Markdown is shown as text: prose may carry values from the data, and they must never become markup.
+_md = MarkdownIt("commonmark", {"html": False}).enable("table")
+# What a notebook's HTML output may contain: the verdict boxes, tables and lists the chapters make. Everything else
+# (scripts, handlers, styles, links other than http(s) or within the site) is removed: a last line of defence
+# behind the escaping the chapters do themselves.
+ALLOWED_TAGS = {"a", "b", "blockquote", "br", "caption", "code", "div", "em", "h2", "h3", "h4", "i", "li", "ol",
+                "p", "pre", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead",
+                "tr", "ul"}
+ALLOWED_ATTRIBUTES = {"*": {"class", "id", "lang", "title"}, "a": {"href"}, "th": {"scope", "colspan", "rowspan"},
+                      "td": {"colspan", "rowspan"}, "ol": {"start"}}
 
 
 def markdown(text: str) -> str:
     return _md.render(text)
+
+
+def sanitize(markup: str) -> str:
+    import nh3
+
+    return nh3.clean(markup, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https"},
+                     generic_attribute_prefixes={"data-"}, link_rel="noopener noreferrer")
 
 
 @dataclass
@@ -62,7 +78,7 @@ def _figure_html(info: dict, chapter: str) -> tuple[str, Figure]:
     return markup, fig
 
 
-def _outputs_html(outputs: list, chapter: str, figures: list[Figure]) -> str:
+def _outputs_html(outputs: list, chapter: str, figures: list[Figure], cell: int = 0) -> str:
     parts = []
     for out in outputs:
         kind = out.get("output_type")
@@ -79,34 +95,49 @@ def _outputs_html(outputs: list, chapter: str, figures: list[Figure]) -> str:
             figures.append(fig)
             parts.append(markup)
         elif "text/html" in data:
-            parts.append(f'<div class="output html">{_text(data["text/html"])}</div>')
+            parts.append(f'<div class="output html">{sanitize(_text(data["text/html"]))}</div>')
         elif "text/markdown" in data:
-            parts.append(f'<div class="output prose">{markdown(_text(data["text/markdown"]))}</div>')
-        elif "image/png" in data:
+            parts.append(f'<div class="output prose">{sanitize(markdown(_text(data["text/markdown"])))}</div>')
+        elif "image/png" in data or "image/svg+xml" in data:
+            # Embedded as an image (data: URI): an SVG shown through <img> can run nothing and load nothing.
             alt = html.escape(_text(data.get("text/plain", "chart")), quote=True)
-            parts.append(f'<figure><img src="data:image/png;base64,{_text(data["image/png"]).strip()}" alt="{alt}">'
-                         f'</figure>')
+            if "image/png" in data:
+                uri = f'data:image/png;base64,{_text(data["image/png"]).strip()}'
+            else:
+                uri = "data:image/svg+xml;base64," + base64.b64encode(_text(data["image/svg+xml"]).encode()).decode()
+            parts.append(f'<figure><img src="{uri}" alt="{alt}"></figure>')
+        elif "text/latex" in data:
+            parts.append(f'<pre class="output">{html.escape(_text(data["text/latex"]))}</pre>')
+        elif "application/json" in data:
+            parts.append(f'<pre class="output">{html.escape(json.dumps(data["application/json"], indent=1))}</pre>')
         elif "text/plain" in data:
             parts.append(f'<pre class="output">{html.escape(_text(data["text/plain"]))}</pre>')
+        elif data:
+            raise ValueError(f"{chapter}: cell {cell} has an output of type {', '.join(sorted(data))}, which the "
+                             "report cannot show; display it as text, Markdown, HTML, PNG or SVG")
     return "\n".join(parts)
 
 
 def notebook_page(name: str, nb) -> Page:
     figures: list[Figure] = []
     parts, title = [], name
-    for cell in nb.cells:
+    for number, cell in enumerate(nb.cells, 1):
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if "remove-cell" in tags:
+            continue
         source = _text(cell.get("source", ""))
         if cell.cell_type == "markdown":
             if title == name:
                 match = re.search(r"^#\s+(.+)$", source, re.M)
                 if match:
                     title = match.group(1).strip()
-            parts.append(f'<div class="prose">{markdown(source)}</div>')
+            parts.append(f'<div class="prose">{sanitize(markdown(source))}</div>')
         elif cell.cell_type == "code":
-            if source.strip():
+            if source.strip() and "remove-input" not in tags:
                 parts.append('<details class="code"><summary>Show code</summary>'
                              f'<pre><code class="language-python">{html.escape(source)}</code></pre></details>')
-            parts.append(_outputs_html(cell.get("outputs", []), name, figures))
+            if "remove-output" not in tags:
+                parts.append(_outputs_html(cell.get("outputs", []), name, figures, number))
     return Page(name, title, "\n".join(p for p in parts if p), figures)
 
 
@@ -151,6 +182,10 @@ class Site:
             "url(fonts/cjk.woff)", f"url(data:font/woff;base64,{font})")
         self._write("report.html", "report.html", pages=[_embedded(p, self.out) for p in pages], verdicts=verdicts,
                     summary=summary, claims=_claims(), css=css)
+
+
+    def write_changes(self, lines: list[str]) -> None:
+        self._write("changes.html", "changes.html", lines=lines)
 
 
 def _claims() -> dict:

@@ -1,0 +1,101 @@
+"""Execute one notebook with nbclient, the way Jupyter would, from the notebooks folder.
+
+Imported by the build's main thread before any worker thread starts (see orchestrate.prepare_imports): importing
+modules in several threads at once is what made builds fail at random.
+"""
+from __future__ import annotations
+
+import os
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+
+class NotebookFailed(Exception):
+    def __init__(self, notebook: str, cell: int | None, detail: str):
+        where = f"cell {cell}" if cell is not None else "before its first cell"
+        super().__init__(f"{notebook}: {where}: {detail}")
+        self.notebook, self.cell, self.detail = notebook, cell, detail
+
+    @property
+    def where(self) -> str:
+        return f"at cell {self.cell}" if self.cell is not None else "before its first cell ran"
+
+
+@dataclass
+class Executed:
+    name: str
+    notebook: object  # nbformat.NotebookNode
+    seconds: float
+
+
+def inject_parameters(nb, parameters: dict) -> int | None:
+    """Add an `injected-parameters` cell after the `parameters` cell (papermill's convention); return its index."""
+    if not parameters:
+        return None
+    index = next((i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])), -1)
+    source = "# Parameters set by build.py\n" + "\n".join(f"{k} = {v!r}" for k, v in sorted(parameters.items()))
+    cell = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters", "remove-cell"]})
+    cell.pop("id", None)
+    nb.cells.insert(index + 1, cell)
+    return index + 1
+
+
+def _tail(text: str, lines: int = 12) -> str:
+    text = re.sub(r"\x1b\[[0-9;]*m", "", text)  # drop terminal colours
+    return "\n".join(text.strip().splitlines()[-lines:])
+
+
+def read_notebook(path: Path):
+    """The notebook, or NotebookFailed naming the file when it is not a readable notebook."""
+    try:
+        return nbformat.read(path, as_version=4)
+    except Exception as error:  # JSON errors, schema errors, unreadable file
+        raise NotebookFailed(path.name, None, f"is not a readable notebook file ({type(error).__name__}: "
+                             f"{str(error).splitlines()[0] if str(error) else 'no detail'})") from None
+
+
+def execute(path: Path, env: dict, parameters: dict, timeout: int, stderr_log: Path) -> Executed:
+    start = time.perf_counter()
+    nb = read_notebook(path)
+    injected = inject_parameters(nb, parameters)
+    running = {"cell": None}
+
+    def on_start(cell, cell_index, **_):
+        running["cell"] = cell_index
+
+    # The kernel is thrown away after the run: no need to wait for a graceful shutdown.
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                            shutdown_kernel="immediate", resources={"metadata": {"path": str(path.parent)}},
+                            on_cell_start=on_start)
+    kernel_env = dict(os.environ, **env)
+
+    def file_cell(index):  # number cells as the notebook file does, from 1, without the injected cell
+        if index is None:
+            return None
+        return index + 1 - (1 if injected is not None and index > injected else 0)
+
+    try:
+        # The kernel's own chatter (transport warnings, ...) goes to a log file, not to the build's output.
+        with open(stderr_log, "w", encoding="utf-8") as err:
+            client.execute(env=kernel_env, stderr=err)
+    except CellTimeoutError:
+        raise NotebookFailed(path.name, file_cell(running["cell"]),
+                             f"the cell was still running after {timeout} s and was stopped (--timeout sets the "
+                             "limit)") from None
+    except DeadKernelError:
+        raise NotebookFailed(path.name, file_cell(running["cell"]),
+                             "the Python kernel died while running this cell (out of memory, or the process "
+                             "was killed)") from None
+    except CellExecutionError as error:
+        failed = next((i for i, c in enumerate(nb.cells)
+                       if any(o.get("output_type") == "error" for o in c.get("outputs", []))), running["cell"])
+        raise NotebookFailed(path.name, file_cell(failed), _tail(str(error))) from None
+    except Exception as error:  # the kernel could not start, ...
+        raise NotebookFailed(path.name, file_cell(running["cell"]), f"{type(error).__name__}: {error}") from None
+    return Executed(path.stem, nb, time.perf_counter() - start)

@@ -1,0 +1,247 @@
+"""build.py's steps, in order: validate the data → execute the notebooks (cached, in parallel) → hand over to publish.
+
+Standard-library imports only at module level: a no-op rebuild checks hashes and stops without importing pandas,
+matplotlib or Jupyter. Every module the worker threads use is imported by the main thread before the first thread
+starts (`prepare_imports`): concurrent first imports are what made one build in six fail.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+from . import cache, entries
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = REPO_ROOT / "pricewar"
+CHAPTER_NAME = re.compile(r"\d{2}_[A-Za-z0-9_]+\.ipynb")
+
+
+class BuildError(Exception):
+    """A problem the user must fix, with the exit code it deserves (2: data or command line, 1: the rest)."""
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+def say(line: str) -> None:
+    print(line, flush=True)
+
+
+# ---------------------------------------------------------------- notebooks
+
+def chapter_notebooks(folder: Path) -> list[Path]:
+    """The chapters, NN_name.ipynb, in order; copies and exports that Jupyter leaves beside them are ignored."""
+    if not folder.is_dir():
+        raise BuildError(f"The notebooks folder {folder} does not exist.", 2)
+    chapters, stray = [], []
+    for path in sorted(folder.glob("*.ipynb")):
+        (chapters if CHAPTER_NAME.fullmatch(path.name) else stray).append(path)
+    if stray:
+        say(f"Ignoring {len(stray)} notebook(s) that are not chapters (chapters are named NN_name.ipynb): "
+            + ", ".join(p.name for p in stray))
+    return chapters
+
+
+def notebook_meta(path: Path) -> dict:
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+            raise ValueError("no list of cells")
+    except (OSError, ValueError) as error:
+        raise BuildError(f"{path} is not a readable notebook file ({error}). Nothing was built; the previous "
+                         "report is untouched.", 1) from None
+    return nb.get("metadata", {}).get("pricewar", {}) or {}
+
+
+# ---------------------------------------------------------------- validate
+
+class Validation:
+    """Checks the data against the schema, in the main thread, before any notebook starts.
+
+    Skipped when no data file changed since the last valid check (the no-op rebuild); otherwise every table is
+    checked, since tables refer to each other.
+    """
+
+    def __init__(self, data: Path, state: cache.State, everything: bool):
+        self.data, self.state = data, state
+        self.files = {p.name: cache.file_hash(p) for p in sorted(data.iterdir()) if p.is_file()}
+        old = state.data.get("validated")
+        self.needed = everything or old != self.files
+        self.problems: list = []
+
+    def run(self) -> None:
+        if not self.needed:
+            return
+        from ..schema import validate as check
+
+        # Name files as the user would type them: relative to where build.py was run, else in full.
+        label = os.path.relpath(self.data, Path.cwd())
+        if label == ".":
+            label = self.data.name
+        elif label.startswith(".."):
+            label = str(self.data)
+        label = label.replace(os.sep, "/")
+        self.problems = check(self.data, label=label)
+        if not self.problems:
+            self.state.data["validated"] = self.files
+
+    def report(self) -> None:
+        print(f"Data is not valid: {len(self.problems)} problem(s). Nothing was built; the previous report is "
+              "untouched.", file=sys.stderr)
+        for problem in self.problems:
+            print(problem, file=sys.stderr)
+
+
+def check_data_folder(data: Path) -> None:
+    if not data.is_dir():
+        raise BuildError(f"The data folder {data} does not exist (--data names it).", 2)
+    package = data / "datapackage.json"
+    try:
+        json.loads(package.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BuildError(f"{package} is missing: the data folder needs its schema.", 2) from None
+    except (OSError, ValueError) as error:
+        raise BuildError(f"{package} is not valid JSON ({error}).", 2) from None
+
+
+def date_range(data: Path, table: str = "price_changes.csv") -> tuple[str, str]:
+    """(first, last) date in the table the report is about; the last is the report's as-of date by default."""
+    dates = []
+    path = data / table
+    if path.exists():
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as f:
+            for row in csv.DictReader(f):
+                value = (row.get("date") or "").strip()
+                if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                    dates.append(value)
+    return (min(dates), max(dates)) if dates else ("", "")
+
+
+# ---------------------------------------------------------------- execute
+
+def code_hash() -> str:
+    files = [p for p in PACKAGE.rglob("*.py") if "engine" not in p.relative_to(PACKAGE).parts]
+    reqs = REPO_ROOT / "requirements.txt"
+    return cache.tree_hash(files + ([reqs] if reqs.exists() else []))
+
+
+def prepare_imports() -> None:
+    """Import, in the main thread, everything the worker threads will use."""
+    import nbclient.client  # noqa: F401
+    import nbformat  # noqa: F401
+    from jupyter_client.provisioning import KernelProvisionerFactory
+
+    from . import execute  # noqa: F401
+
+    KernelProvisionerFactory.instance()  # loads the provisioner entry points once
+
+
+def sync_records(cache_dir: Path, names: list[str]) -> Path:
+    """The folder the scorecard reads: one record per chapter whose entry is whole, nothing else."""
+    folder = Path(cache_dir) / "records"
+    folder.mkdir(parents=True, exist_ok=True)
+    wanted = {}
+    for name in names:
+        if entries.manifest(cache_dir, name) is not None:
+            path = entries.folder(cache_dir, name) / entries.RECORD
+            if path.exists():
+                wanted[f"{name}.json"] = path.read_bytes()
+    for path in folder.iterdir():
+        if path.name not in wanted:
+            path.unlink()
+    for filename, content in wanted.items():
+        target = folder / filename
+        if not target.exists() or target.read_bytes() != content:
+            tmp = folder / f".{filename}.tmp"
+            tmp.write_bytes(content)
+            os.replace(tmp, target)
+    return folder
+
+
+class Executor:
+    def __init__(self, args, state: cache.State, cache_dir: Path, parameters: dict):
+        self.args, self.state, self.cache_dir, self.parameters = args, state, cache_dir, parameters
+        self.static = {"code": code_hash(), "params": cache.text_hash(json.dumps(parameters, sort_keys=True))}
+        self.failures: list = []
+        self.executed: list[str] = []
+
+    def key(self, path: Path) -> dict:
+        return dict(self.static, source=cache.file_hash(path), data=str(self.args.data))
+
+    def is_cached(self, path: Path) -> bool:
+        if self.args.force:
+            return False
+        manifest = entries.manifest(self.cache_dir, path.stem)
+        return (manifest is not None and manifest.get("key") == self.key(path)
+                and cache.reads_unchanged(manifest.get("reads", {})))
+
+    def env(self, work: Path, name: str) -> dict:
+        return {"PRICEWAR_DATA_DIR": str(self.args.data), "PRICEWAR_NOTEBOOKS_DIR": str(self.args.notebooks),
+                "PRICEWAR_FIGURES_DIR": str(work / "figures"),
+                "PRICEWAR_CHAPTER_DIR": str(work / "chapters"),
+                "PRICEWAR_RECORDS_DIR": str(self.cache_dir / "records"),
+                "PRICEWAR_READ_LOG": str(work / "reads.log"),
+                "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg",
+                # Kernels find the package even where it was not pip-installed (requirements.txt installs it too).
+                "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]))}
+
+    def run(self, paths: list[Path]) -> None:
+        todo = []
+        for path in paths:
+            if self.is_cached(path):
+                say(f"  {path.stem:<24} cached")
+            else:
+                todo.append(path)
+        if not todo:
+            return
+        from .. import fonts
+
+        prepare_imports()
+        from concurrent.futures import ThreadPoolExecutor, as_completed
+
+        from .execute import NotebookFailed, execute
+
+        # Cut the chart font once, before parallel kernels race for it.
+        fonts.static_fonts(fonts.cjk_characters(fonts.project_texts(self.args.data, self.args.notebooks)), say)
+        durations = self.state.data.get("seconds", {})
+        todo.sort(key=lambda p: -durations.get(p.stem, 0))  # longest first balances the workers
+        say(f"  executing {len(todo)} notebook(s), {min(len(todo), max(1, self.args.jobs))} at a time")
+
+        def job(p):
+            work = entries.new_work_dir(self.cache_dir, p.stem)
+            done = execute(p, self.env(work, p.stem), self.parameters, self.args.timeout, work / "kernel.stderr")
+            return work, done
+
+        with ThreadPoolExecutor(max_workers=max(1, self.args.jobs)) as pool:
+            futures = {pool.submit(job, p): p for p in todo}
+            for future in as_completed(futures):
+                path = futures[future]
+                try:
+                    work, done = future.result()
+                except NotebookFailed as failure:
+                    self.failures.append(failure)
+                    say(f"  {path.stem:<24} FAILED")
+                    continue
+                self.commit(path, work, done)
+                say(f"  {path.stem:<24} executed  {done.seconds:5.1f} s")
+
+    def commit(self, path: Path, work: Path, done) -> None:
+        import nbformat
+
+        reads = cache.parse_read_log(work / "reads.log")
+        for scratch in ("reads.log", "kernel.stderr"):
+            (work / scratch).unlink(missing_ok=True)
+        record = work / "chapters" / f"{path.stem}.json"
+        if record.exists():
+            record.rename(work / entries.RECORD)
+        shutil.rmtree(work / "chapters", ignore_errors=True)
+        nbformat.write(done.notebook, str(work / entries.NOTEBOOK))
+        entries.commit(self.cache_dir, path.stem, work, self.key(path), reads, done.seconds)
+        self.state.data.setdefault("seconds", {})[path.stem] = round(done.seconds, 2)
+        self.executed.append(path.stem)

@@ -1,0 +1,173 @@
+"""Render the committed cache entries into site/ and figures/, and swap them into place.
+
+The new report is written to a staging folder and moved into place with renames only, so a reader never sees a
+half-written folder and a failed or killed build leaves the last report as it was. The build remembers every file
+it published (size and modification time): a file deleted or edited by hand makes the next build publish again,
+and a file in site/ or figures/ that the build did not write (your own notes, say) is carried over, never deleted.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+from pathlib import Path
+
+from . import cache, entries
+
+DECK_NAME = "price-war-charts.pptx"
+FOLDERS = ("site", "figures")
+ENGINE = Path(__file__).resolve().parent
+
+
+def publish_key(cache_dir: Path, names: list[str], as_of: str) -> str:
+    """What the published report depends on: each entry's manifest (its inputs and output hashes), the renderer's
+    own code and templates, and the as-of date."""
+    manifests = [entries.manifest(cache_dir, n) for n in names]
+    renderer = [p for p in ENGINE.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    package = ENGINE.parent
+    renderer += [package / "chapters" / "scorecard.py", package / "verdicts.py"]
+    return cache.text_hash(json.dumps(manifests, sort_keys=True) + cache.tree_hash(renderer) + as_of
+                           + "|".join(names))
+
+
+def signature(folder: Path) -> dict[str, list]:
+    """{relative path: [size, mtime_ns]} of every file under folder."""
+    out = {}
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                st = path.stat()
+                out[path.relative_to(folder).as_posix()] = [st.st_size, st.st_mtime_ns]
+    return out
+
+
+def intact(out: Path, published: dict) -> bool:
+    """Every file the last publish wrote is still there, unchanged."""
+    for name in FOLDERS:
+        current = signature(out / name)
+        if any(current.get(rel) != sig for rel, sig in published.get(name, {}).items()):
+            return False
+        if not published.get(name):
+            return False
+    return True
+
+
+def render(cache_dir: Path, names: list[str], target: Path, as_of: str, data: Path) -> dict:
+    """Write the whole report into target (site files, with figures/ inside); return the summary of it."""
+    import nbformat
+
+    from . import changes
+    from .deck import build_deck
+    from .render import Site, notebook_page
+
+    records = {n: r for n in names if (r := entries.record(cache_dir, n)) is not None}
+
+    def read(name):  # our own output, verified by its manifest: skip nbformat's slow schema validation
+        text = (entries.folder(cache_dir, name) / entries.NOTEBOOK).read_text(encoding="utf-8")
+        return nbformat.from_dict(json.loads(text))
+
+    pages = [notebook_page(n, read(n)) for n in names]
+    figures = [f for p in pages for f in p.figures]
+    seen = {}
+    for f in figures:
+        if f.name in seen:
+            raise ValueError(f"figure name {f.name!r} is used by both {seen[f.name]} and {f.chapter}")
+        seen[f.name] = f.chapter
+    fig_out = target / "figures"
+    fig_out.mkdir(parents=True)
+    for f in figures:
+        made = entries.figure_files(cache_dir, f.chapter)
+        for ext in ("png", "svg"):
+            shutil.copyfile(made[f"{f.name}.{ext}"], fig_out / f"{f.name}.{ext}")
+    build_deck(figures, fig_out, fig_out / DECK_NAME, as_of)
+    summary = next((r.get("summary", []) for r in reversed(list(records.values())) if r.get("summary")), [])
+    report = changes.summarise(records, fig_out, data)
+    Site(target, as_of).write_all(pages, records, summary)
+    return report
+
+
+def _staging(out: Path, name: str) -> Path:
+    return out / f".{name}-new-{uuid.uuid4().hex[:8]}"
+
+
+def sweep(out: Path) -> None:
+    """Remove staging folders of killed builds (called under the build lock)."""
+    if out.is_dir():
+        for name in FOLDERS:
+            for stale in out.glob(f".{name}-new-*"):
+                shutil.rmtree(stale, ignore_errors=True)
+            for stale in out.glob(f".{name}-old-*"):
+                shutil.rmtree(stale, ignore_errors=True)
+
+
+def _carry_over(old: Path, new: Path, ours: dict) -> None:
+    """Copy into `new` every file of `old` the build did not write, so that the swap deletes nothing of yours."""
+    if not old.is_dir():
+        return
+    for path in sorted(old.rglob("*")):
+        rel = path.relative_to(old).as_posix()
+        if path.is_file() and rel not in ours:
+            dest = new / rel
+            if dest.exists():
+                if ours:  # a file of yours where the build now writes one of its own: keep yours beside it
+                    dest = dest.with_name(dest.name + ".yours")
+                else:     # no record of what the build wrote before (an older build): the build's own file
+                    continue
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, dest)
+
+
+def swap(new: Path, final: Path) -> None:
+    """Replace `final` by `new` with renames only."""
+    old = final.with_name(f".{final.name}-old-{uuid.uuid4().hex[:8]}")
+    if final.exists():
+        final.rename(old)
+    new.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def previous_summary(out: Path) -> dict | None:
+    try:
+        return json.loads((out / "site" / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def publish(cache_dir: Path, names: list[str], out: Path, as_of: str, data: Path,
+            previous: dict) -> tuple[dict, list[str]]:
+    """Render, then move site/ and figures/ into place. Returns (what was published, what changed)."""
+    from . import changes
+    from .render import Site
+
+    site_new = _staging(out, "site")
+    figures_new = _staging(out, "figures")
+    try:
+        summary = render(cache_dir, names, site_new, as_of, data)
+        changed = changes.compare(previous_summary(out), summary)
+        (site_new / "summary.json").write_text(json.dumps(summary, indent=1, sort_keys=True, ensure_ascii=False),
+                                               encoding="utf-8")
+        Site(site_new, as_of).write_changes(changed)
+        shutil.copytree(site_new / "figures", figures_new)
+        ours = {"site": signature(site_new), "figures": signature(figures_new)}
+        for name, staged in (("site", site_new), ("figures", figures_new)):
+            _carry_over(out / name, staged, previous.get(name, {}))
+        swap(site_new, out / "site")
+        swap(figures_new, out / "figures")
+    finally:
+        shutil.rmtree(site_new, ignore_errors=True)
+        shutil.rmtree(figures_new, ignore_errors=True)
+    # Renames keep modification times, so the staged files' signatures are the published ones'; files carried
+    # over from you are not the build's and stay out of the record.
+    return ours, changed
+
+
+def write_preview(cache_dir: Path, names: list[str], out: Path, as_of: str, data: Path) -> Path:
+    """--only: the named chapters alone, in OUT/site-preview/ (site/ and figures/ are not touched)."""
+    staged = _staging(out, "site")
+    try:
+        render(cache_dir, names, staged, as_of, data)
+        final = out / "site-preview"
+        swap(staged, final)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+    return final
