@@ -110,7 +110,7 @@ def record_listing(folder: Path) -> None:
 
 
 QUALITY_RANK = {"A": 0, "B": 1, "C": 2}
-PRICE_KEY = ["date", "vendor", "model", "direction", "variant"]
+PRICE_KEY = ["date", "vendor", "model", "direction", "tier", "variant"]
 
 
 def grade_rank(quality: pd.Series) -> pd.Series:
@@ -118,9 +118,40 @@ def grade_rank(quality: pd.Series) -> pd.Series:
     return quality.map(QUALITY_RANK).fillna(9)
 
 
+def standard_tier(tier: pd.Series) -> pd.Series:
+    """True for a model's standard price: no context tier, or the tier that starts at zero tokens."""
+    tier = tier.fillna("").astype(str)
+    return (tier == "") | tier.str.startswith("0-")
+
+
 def list_prices(prices: pd.DataFrame) -> pd.DataFrame:
-    """Standard list prices only: no off-peak, cache-hit, batch or promotional variants."""
-    return prices[prices["variant"].fillna("") == ""]
+    """Standard list prices only: the base context tier, and no off-peak, cache-hit, batch, promotional or
+    thinking-mode variant."""
+    keep = prices["variant"].fillna("") == ""
+    if "tier" in prices:
+        keep &= standard_tier(prices["tier"])
+    return prices[keep]
+
+
+def on_sale(prices: pd.DataFrame, date) -> pd.DataFrame:
+    """The price in force on `date` for every model on sale that day.
+
+    For each (vendor, model, direction, tier, variant), its latest row dated up to `date` (best grade first on a
+    tie), kept only if the model was launched by then (or, where the launch is not sourced, first priced by then) and
+    not yet retired (the `launched` and `retired` columns that Dataset.prices joins from the catalogue). A retired
+    model's last price does not live on.
+    """
+    date = pd.Timestamp(date)
+    key = ["vendor", "model", "direction", "tier", "variant"]
+    rows = prices[prices["date"] <= date].copy()
+    rows["_rank"] = grade_rank(rows["source_quality"])
+    rows = rows.sort_values(["date", "_rank"], ascending=[True, False], kind="stable")
+    latest = rows.groupby([k for k in key if k in rows], sort=False, dropna=False).tail(1).drop(columns="_rank")
+    if "retired" in latest:
+        latest = latest[~(latest["retired"].notna() & (latest["retired"] <= date))]
+    if "launched" in latest:
+        latest = latest[~(latest["launched"].notna() & (latest["launched"] > date))]
+    return latest.reset_index(drop=True)
 
 
 def consensus(prices: pd.DataFrame, key=PRICE_KEY) -> pd.DataFrame:
@@ -131,6 +162,7 @@ def consensus(prices: pd.DataFrame, key=PRICE_KEY) -> pd.DataFrame:
     announcements whose sources state different new prices: kept and shown, not hidden.
     """
     df = prices.copy()
+    key = [k for k in key if k in df]  # hand-made tables (tests) may have no tier column
     df["_rank"] = grade_rank(df["source_quality"])
     df = df.sort_values(key + ["_rank"], kind="stable")
     groups = df.groupby(key, sort=False, dropna=False)
@@ -158,6 +190,14 @@ class Dataset:
             df = df[df["date"] <= self.as_of].reset_index(drop=True)
         return df
 
+    def models(self) -> pd.DataFrame:
+        """The model catalogue. Retirements after the as-of date were not yet known then: they are dropped."""
+        df = load("models", self.data_dir)
+        if self.as_of is not None:
+            later = df["retired"] > self.as_of
+            df.loc[later, ["retired", "superseded_by"]] = [pd.NaT, ""]
+        return df
+
     def vendors(self) -> pd.DataFrame:
         return self.load("vendors").set_index("vendor")
 
@@ -165,6 +205,9 @@ class Dataset:
         """price_changes with CNY/1M prices, vendor names, and cut fractions."""
         df = to_cny_per_million(self.load("price_changes"), self.load("fx"))
         df = df.join(self.vendors()[["name_en", "name_zh", "kind"]], on="vendor")
+        catalogue = self.models().set_index(["vendor", "model"])[["family", "tier", "launched", "retired",
+                                                                  "superseded_by"]]
+        df = df.join(catalogue.rename(columns={"tier": "model_tier"}), on=["vendor", "model"])
         df["cut_fraction"] = 1 - df["price_after_cny_per_m"] / df["price_before_cny_per_m"]
         return df
 

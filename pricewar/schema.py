@@ -66,7 +66,7 @@ def _raw_cell(row, name):
         return None
 
 
-def _friendly(error, field_by_name: dict, vendor_ids: list[str]) -> tuple[str, str]:
+def _friendly(error, field_by_name: dict, vendor_ids: list[str], foreign_keys: dict | None = None) -> tuple[str, str]:
     """(column, plain message) for one Frictionless error."""
     column = getattr(error, "field_name", None) or "*"
     cell = getattr(error, "cell", None)
@@ -102,9 +102,18 @@ def _friendly(error, field_by_name: dict, vendor_ids: list[str]) -> tuple[str, s
         word = "higher" if event == "cut" else "lower"
         return column, f'a {event} cannot end {word} than price_before (expected price_after {"<=" if event == "cut" else ">="} price_before)'
     if error.type == "foreign-key":
-        column = (error.field_names or ["*"])[0] if hasattr(error, "field_names") else column
-        values = ", ".join(str(v) for v in getattr(error, "field_cells", []) or [])
-        return column, f'"{values}" is not a vendor id in data/vendors.csv (expected one of: {", ".join(vendor_ids)})'
+        names = list(getattr(error, "field_names", None) or ["*"])
+        cells = [str(v) for v in getattr(error, "field_cells", []) or []]
+        target = (foreign_keys or {}).get(tuple(names), "")
+        if target == "vendors":
+            return names[0], (f'"{", ".join(cells)}" is not a vendor id in data/vendors.csv (expected one of: '
+                              f'{", ".join(vendor_ids)})')
+        # A composite key names its last column (the model, after the vendor): that is the cell to fix.
+        shown = dict(zip(names, cells))
+        value = cells[-1] if cells else ""
+        others = ", ".join(f"{k} {v}" for k, v in list(shown.items())[:-1])
+        return names[-1], (f'"{value}"' + (f" ({others})" if others else "") + f" is not in data/{target}.csv "
+                           f"(add it there first)")
     if error.type in ("primary-key", "unique-error"):
         match = re.search(r"row at position (\d+)", error.message)
         first = f" (first in row {match.group(1)})" if match else ""
@@ -179,6 +188,49 @@ def _text_problems(rel: str, text: str) -> list[Problem]:
     return problems
 
 
+def _rows(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return [{(k or "").strip(): (v or "").strip() for k, v in r.items()} for r in csv.DictReader(f)]
+
+
+def _catalogue_problems(data_dir: Path, label: str) -> list[Problem]:
+    """Rules across columns of the model catalogue: a retirement after the launch and with its own source, and a
+    successor that is itself in the catalogue."""
+    path = data_dir / "models.csv"
+    if not path.exists():
+        return []
+    rows = _rows(path)
+    known = {(r.get("vendor"), r.get("model")) for r in rows}
+    rel, problems = f"{label}/models.csv", []
+    for n, r in enumerate(rows, start=2):
+        launched, retired = r.get("launched", ""), r.get("retired", "")
+        if launched and retired and ISO_DATE.fullmatch(launched) and ISO_DATE.fullmatch(retired) and retired < launched:
+            problems.append(Problem(rel, n, "retired", f'"{retired}" is before the launch on {launched} (expected a '
+                                    "retirement on or after the launch)"))
+        if retired and not r.get("retired_source_url"):
+            problems.append(Problem(rel, n, "retired_source_url", "is empty (a retirement needs its own source)"))
+        successor = r.get("superseded_by", "")
+        if successor and (r.get("vendor"), successor) not in known:
+            problems.append(Problem(rel, n, "superseded_by", f'"{successor}" is not a model of {r.get("vendor")} in '
+                                    "this table (add it first)"))
+    return problems
+
+
+def notices(data_dir: Path, label: str | None = None) -> list[str]:
+    """Things that are allowed but worth a look: announcements that no price row refers to (one line)."""
+    data_dir = Path(data_dir)
+    label = label if label is not None else data_dir.name
+    if not (data_dir / "announcements.csv").exists() or not (data_dir / "price_changes.csv").exists():
+        return []
+    used = {r.get("announcement_id") for r in _rows(data_dir / "price_changes.csv")}
+    lonely = [f"{n} ({r.get('announcement_id')})" for n, r in enumerate(_rows(data_dir / "announcements.csv"), start=2)
+              if r.get("announcement_id") not in used]
+    if not lonely:
+        return []
+    return [f"Note: {len(lonely)} announcement(s) in {label}/announcements.csv have no price rows (fine where the "
+            f"announcement gave no per-token price): rows {', '.join(lonely)}"]
+
+
 def validate(data_dir: Path, label: str | None = None, only: set[str] | None = None) -> list[Problem]:
     """Every problem in every table of the package in data_dir (or in the tables named in `only`, by file name;
     the tables they refer to are read for the foreign-key checks). An empty list means the data is valid."""
@@ -236,6 +288,9 @@ def validate(data_dir: Path, label: str | None = None, only: set[str] | None = N
         report = fl.Package(resources=resources).validate(
             checklist=fl.Checklist(checks=[fl.checks.duplicate_row(), IsoDates(), PriceDirection()]))
         fields_of = {r["name"]: {f["name"]: f for f in r["schema"]["fields"]} for r in readable}
+        fks_of = {r["name"]: {tuple([k["fields"]] if isinstance(k["fields"], str) else k["fields"]):
+                              k["reference"]["resource"] for k in r["schema"].get("foreignKeys", [])}
+                  for r in readable}
         path_of = {r["name"]: f"{label}/{r['path']}" for r in readable}
         for task in report.tasks:
             if only is not None and path_of.get(task.name, "").split("/")[-1] not in only:
@@ -251,6 +306,8 @@ def validate(data_dir: Path, label: str | None = None, only: set[str] | None = N
                     continue  # a second blank row is not news
                 if error.type == "constraint-error" and (row, getattr(error, "field_name", None)) in short_rows:
                     continue  # "missing cell" already says it
-                column, message = _friendly(error, fields_of.get(task.name, {}), vendor_ids)
+                column, message = _friendly(error, fields_of.get(task.name, {}), vendor_ids, fks_of.get(task.name))
                 problems.append(Problem(path_of.get(task.name, task.name), row, column, message))
+    if any(r["name"] == "models" for r in readable):
+        problems += _catalogue_problems(data_dir, label)
     return sorted(set(problems), key=lambda p: (p.file, p.row, p.column, p.message))

@@ -8,8 +8,10 @@ import shutil
 from conftest import ROOT, manifest, record, run_build, site_files
 
 CHAPTERS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
-EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|@import\s+(?:url\()?["']?\s*(?:https?:)?//|"""
-                      r"""url\(\s*["']?\s*(?:https?:)?//""", re.I)
+# A page may link to another host (<a href>) but never load from one: no src, stylesheet, @import or url().
+EXTERNAL = re.compile(r"""(?:\bsrc|\bsrcset|\bposter|\bdata)\s*=\s*["']?\s*(?:https?:)?//|<link\b[^>]*\bhref\s*=\s*["']?\s*"""
+                      r"""(?:https?:)?//|@import\s+(?:url\()?["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//""", re.I)
+LINK = re.compile(r"<a\b[^>]*\bhref\s*=\s*[\"'](?:https?:)?//[^>]*>", re.I)
 
 
 def executed_names(stdout: str) -> set[str]:
@@ -28,6 +30,8 @@ def test_no_page_loads_anything_from_another_host(full_build):
     for page in (full_build / "site").rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert not EXTERNAL.search(text), f"{page.name}: {EXTERNAL.search(text).group(0)}"
+        for link in LINK.findall(text):  # links to sources open apart from the report and tell it nothing
+            assert 'rel="noopener noreferrer"' in link, f"{page.name}: {link}"
     css = (full_build / "site" / "style.css").read_text(encoding="utf-8")
     assert not re.search(r"(@import|url\()\s*[\"']?(https?:)?//", css)
 

@@ -12,7 +12,7 @@ VENDORS = pd.DataFrame({
     "name_en": ["Alibaba Cloud", "ByteDance", "Baidu", "Tencent", "Huawei", "Zhipu AI", "DeepSeek", "Moonshot AI",
                 "OpenAI"],
     "name_zh": ["阿里云", "字节跳动", "百度", "腾讯", "华为", "智谱", "深度求索", "月之暗面", ""],
-    "kind": ["cloud", "cloud", "cloud", "cloud", "cloud", "startup", "startup", "startup", "international"],
+    "kind": ["cloud", "cloud", "cloud", "cloud", "cloud", "model_company", "model_company", "model_company", "international"],
 }).set_index("vendor")
 
 

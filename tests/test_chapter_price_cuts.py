@@ -7,7 +7,7 @@ import pytest
 from pricewar.chapters import price_cuts as pc
 from pricewar.data import to_cny_per_million
 
-KINDS = {"alibaba": "cloud", "baidu": "cloud", "bytedance": "cloud", "zhipu": "startup", "openai": "international"}
+KINDS = {"alibaba": "cloud", "baidu": "cloud", "bytedance": "cloud", "zhipu": "model_company", "openai": "international"}
 
 FX = pd.DataFrame({
     "date": pd.to_datetime(["2024-05-13", "2024-07-24", "2024-08-07"]),

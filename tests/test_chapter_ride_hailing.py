@@ -66,7 +66,7 @@ PRICES = prices_table([
     ["2024-05-21", "alibaba", "Qwen-Long", "input", "cut", "", "cloud", 20, 0.5],
     ["2024-05-21", "baidu", "ERNIE-Speed-8K", "input", "cut", "", "cloud", 4, 0],
     ["2024-05-22", "tencent", "hunyuan-pro", "input", "cut", "", "cloud", 100, 30],
-    ["2024-05-22", "iflytek", "Spark Lite", "input", "cut", "", "startup", None, 0],
+    ["2024-05-22", "iflytek", "Spark Lite", "input", "cut", "", "model_company", None, 0],
     ["2024-08-06", "openai", "gpt-4o", "input", "cut", "", "international", 36, 18],
 ])
 LATEST = pd.Timestamp("2026-06-23")

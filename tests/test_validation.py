@@ -8,9 +8,10 @@ from conftest import ROOT, run_build
 
 from pricewar.schema import validate
 
-HEADER = ("date,vendor,model,direction,price_before,price_after,unit,event,variant,source_url,source_note,"
-          "source_quality")
-GOOD = "2024-05-21,alibaba,Qwen-Long,input,0.02,0.0005,CNY/1K tokens,cut,,https://example.com/a,Cut to 0.0005.,A"
+HEADER = ("date,date_precision,vendor,model,direction,tier,variant,price_before,price_after,unit,event,announcement_id,"
+          "source_url,source_note,source_quality")
+GOOD = ("2024-05-21,day,alibaba,Qwen-Long,input,,,0.02,0.0005,CNY/1K tokens,cut,alibaba-2024-05-21,"
+        "https://example.com/a,Cut to 0.0005.,A")
 
 
 @pytest.fixture
@@ -138,3 +139,66 @@ def test_duplicate_vendor_id(data):
     path.write_text(text + text.splitlines()[1].replace("Alibaba Cloud", "Alibaba") + "\n", encoding="utf-8")
     assert any(p.startswith("data/vendors.csv:") and ":vendor: \"alibaba\" appears more than once (first in row 2)" in p
                for p in problems_for(data))
+
+
+# --- the model catalogue, announcements and text hygiene --------------------------------------------------------
+
+def append(data, name, line):
+    path = data / name
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.rstrip("\n") + "\n" + line + "\n", encoding="utf-8")
+    return len(text.rstrip("\n").splitlines()) + 1  # the new row's number, as a spreadsheet shows it
+
+
+def test_price_row_for_a_model_missing_from_the_catalogue(data):
+    row = append(data, "price_changes.csv", GOOD.replace("Qwen-Long", "Qwen-Imaginary"))
+    assert problems_for(data) == [f'data/price_changes.csv:{row}:model: "Qwen-Imaginary" (vendor alibaba) is not in '
+                                  "data/models.csv (add it there first)"]
+
+
+def test_price_row_naming_an_unknown_announcement(data):
+    row = append(data, "price_changes.csv", GOOD.replace("alibaba-2024-05-21", "alibaba-2031-01-01"))
+    assert problems_for(data) == [f'data/price_changes.csv:{row}:announcement_id: "alibaba-2031-01-01" is not in '
+                                  "data/announcements.csv (add it there first)"]
+
+
+MODEL = "alibaba,Qwen-Test,Qwen,economy,{launched},day,{retired},day,{successor},https://example.com/m,{retired_url},Note.,A"
+
+
+def test_retirement_before_launch(data):
+    row = append(data, "models.csv", MODEL.format(launched="2025-05-01", retired="2025-01-01", successor="",
+                                                  retired_url="https://example.com/r"))
+    assert problems_for(data) == [f'data/models.csv:{row}:retired: "2025-01-01" is before the launch on 2025-05-01 '
+                                  "(expected a retirement on or after the launch)"]
+
+
+def test_retirement_needs_its_own_source_and_a_known_successor(data):
+    row = append(data, "models.csv", MODEL.format(launched="2025-05-01", retired="2025-09-01",
+                                                  successor="Qwen-Nowhere", retired_url=""))
+    assert problems_for(data) == [
+        f"data/models.csv:{row}:retired_source_url: is empty (a retirement needs its own source)",
+        f'data/models.csv:{row}:superseded_by: "Qwen-Nowhere" is not a model of alibaba in this table (add it first)']
+
+
+def test_announcement_without_price_rows_is_a_notice_not_an_error(data):
+    from pricewar.schema import notices
+
+    row = append(data, "announcements.csv", "alibaba-2030-01-02,2030-01-02,day,alibaba,Test announcement,cut,1,,"
+                                            "https://example.com/n,Note.,A")
+    assert problems_for(data) == []
+    assert any(f"{row} (alibaba-2030-01-02)" in line for line in notices(data, label="data"))
+
+
+@pytest.mark.parametrize("char, name", [("\u200b", "ZERO WIDTH SPACE"), ("\u202e", "RIGHT-TO-LEFT OVERRIDE"),
+                                        ("\x07", "unnamed")])
+def test_hidden_characters_are_rejected(data, char, name):
+    row = append(data, "price_changes.csv", GOOD.replace("Cut to 0.0005.", f"Cut{char} to 0.0005."))
+    problems = problems_for(data)
+    assert f"data/price_changes.csv:{row}:source_note: contains the invisible or control character " \
+           f"U+{ord(char):04X} ({name}); delete it" in problems
+
+
+def test_character_no_font_can_draw_is_rejected(data):
+    row = append(data, "price_changes.csv", GOOD.replace("Cut to 0.0005.", "Cut to 0.0005 \U00017000."))
+    assert problems_for(data) == [f"data/price_changes.csv:{row}:source_note: contains U+17000 (unnamed), which "
+                                  "the report's fonts cannot draw; use another character"]

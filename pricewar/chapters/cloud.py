@@ -31,7 +31,7 @@ WAR_END = pd.Timestamp("2024-06-30")
 # DeepSeek-V2 (1 yuan) and Doubao (0.8 yuan) launched at in May 2024, far below the 2023 norm.
 CHEAP_LAUNCH_CNY_PER_M = 1.0
 DEEP_CUT = 0.9                               # a cut of 90% or more, or to free, is a "deep" cut
-CHINESE_KINDS = ("cloud", "startup")
+CHINESE_KINDS = ("cloud", "model_company")
 
 # Usage series for C11: (vendor, metric) pairs named in the brief.
 # (vendor, metric, chart label, short name for prose)
@@ -242,12 +242,12 @@ def verdict_c5(movers: pd.DataFrame, vendors: pd.DataFrame, shares: pd.DataFrame
     n_cloud = int((movers["kind"] == "cloud").sum())
     rate = participation(movers, vendors)["rate"]
     tests = {"majority": n_cloud / n > 0.5}
-    if {"cloud", "startup"} <= set(rate.index):
-        tests["rate"] = rate["cloud"] > rate["startup"]
+    if {"cloud", "model_company"} <= set(rate.index):
+        tests["rate"] = rate["cloud"] > rate["model_company"]
     first = movers.sort_values("first_date").iloc[0]
     evidence = (f"{n_cloud} of the {n} Chinese vendors that cut or launched cheap in May-June 2024 run a public cloud"
                 + (f" ({prose.pct(rate['cloud'], 0)} of listed cloud vendors moved against "
-                   f"{prose.pct(rate['startup'], 0)} of vendors without one)" if "rate" in tests else "")
+                   f"{prose.pct(rate['model_company'], 0)} of vendors without one)" if "rate" in tests else "")
                 + (f", though the first to move had no public cloud ({vendors.loc[first['vendor'], 'name_en']}, "
                    f"{prose.day(first['first_date'])})" if first["kind"] != "cloud" and first["vendor"] in vendors.index
                    else "") + ".")

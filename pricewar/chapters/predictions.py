@@ -11,7 +11,7 @@ import textwrap
 import pandas as pd
 
 from .. import prose
-from ..data import grade_rank, list_prices
+from ..data import grade_rank, list_prices, on_sale
 from ..verdicts import NOT_SUPPORTED, PARTLY, SUPPORTED, UNTESTABLE, Verdict
 
 # What the article states (C6): 100亿 calls a day, reached by 百倍 growth during 2024.
@@ -195,18 +195,22 @@ def standard_inputs(prices: pd.DataFrame) -> pd.DataFrame:
 
 
 def price_floor(prices: pd.DataFrame, vendors=None, paid_only: bool = False) -> pd.DataFrame:
-    """The lowest standard input price on the list over time: each model keeps its latest announced price.
+    """The lowest standard input price on sale over time: each model on sale keeps its latest price until it is
+    retired (data.on_sale), so a replaced model's last price does not set the floor.
 
-    One row per announcement date (date, floor, model). Free (0) prices count unless paid_only.
-    Not capability-controlled: a cheap small model sets the floor as much as a cheap flagship.
+    One row per date on which a price or a retirement is recorded (date, floor, model). Free (0) prices count
+    unless paid_only. Not capability-controlled: a cheap small model sets the floor as much as a cheap flagship.
     """
     p = standard_inputs(prices)
     if vendors is not None:
         p = p[p["vendor"].isin(list(vendors))]
     p = p.sort_values("date")
+    dates = list(p["date"])
+    if "retired" in p:
+        dates += list(p["retired"].dropna())
     rows = []
-    for date in p["date"].drop_duplicates():
-        listed = p[p["date"] <= date].groupby(["vendor", "model"]).tail(1)
+    for date in sorted(set(dates)):
+        listed = on_sale(p, date)
         if paid_only:
             listed = listed[listed["price_after_cny_per_m"] > 0]
         if listed.empty:

@@ -56,7 +56,7 @@ def merged(raw: pd.DataFrame) -> pd.DataFrame:
     best = consensus(raw)
     stated = raw[raw["price_before_cny_per_m"].notna()].copy()
     stated["_rank"] = grade_rank(stated["source_quality"])
-    key = [k for k in PRICE_KEY]
+    key = [k for k in PRICE_KEY if k in raw]
     groups = stated.groupby(key, dropna=False)
     # consensus() already records before_quality; what it leaves out is whether the before prices disagree.
     info = pd.DataFrame({
@@ -72,10 +72,11 @@ def disagreements(raw: pd.DataFrame) -> pd.DataFrame:
     if raw.empty:
         return raw
     m = merged(raw)
-    bad = m[m["disagree"] | m["before_disagree"]][PRICE_KEY]
+    key = [k for k in PRICE_KEY if k in raw]
+    bad = m[m["disagree"] | m["before_disagree"]][key]
     if bad.empty:
         return raw.iloc[0:0]
-    return raw.merge(bad, on=PRICE_KEY, how="inner")
+    return raw.merge(bad, on=key, how="inner")
 
 
 # ---------------------------------------------------------------- cuts
@@ -141,7 +142,7 @@ def ladder(prices: pd.DataFrame, fx: pd.DataFrame, date=LADDER_DATE, start=LADDE
     p = list_prices(prices)
     p = p[(p["direction"] == direction) & (p["date"] >= start) & (p["date"] <= date)]
     is_bench = (p["vendor"] == BENCHMARK_VENDOR) & p["model"].isin(BENCHMARKS)
-    p = p[is_bench | (p["kind"].isin(["cloud", "startup"]))]
+    p = p[is_bench | (p["kind"].isin(["cloud", "model_company"]))]
     if p.empty:
         return p.assign(price_cny_per_m=pd.Series(dtype=float), ladder_fx_date=pd.Series(dtype="datetime64[ns]"),
                         ladder_cny_per_usd=pd.Series(dtype=float), benchmark=pd.Series(dtype=bool))

@@ -30,7 +30,7 @@ ACTOR_SHORT = {"didi": "Didi", "kuaidi": "Kuaidi", "uber_china": "Uber China", "
 # Ride-hailing firms are not LLM vendors, so they get colours of their own (Okabe-Ito orange and green).
 SUBSIDY_EVENTS = ("subsidy_start", "subsidy_change", "subsidy_end")
 MEASURES = {"passenger": "passenger_subsidy_cny", "driver": "driver_subsidy_cny"}
-LLM_KINDS = ("cloud", "startup")        # Chinese vendors: the war the article describes
+LLM_KINDS = ("cloud", "model_company")        # Chinese vendors: the war the article describes
 TIT_FOR_TAT_DAYS = 7                    # "within days": a rival's reply within a week
 TIT_FOR_TAT_SHARE = 0.5                 # ... for at least half of the replies
 SAME_MOVE_DAYS = 14                     # reports of one step that differ in date by up to this are one move

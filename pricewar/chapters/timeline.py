@@ -50,14 +50,33 @@ def alibaba_cut(prices: pd.DataFrame) -> pd.DataFrame:
     return p[(p["vendor"] == "alibaba") & (p["event"] == "cut") & (p["date"] == ALIBABA_CUT_DATE)]
 
 
-def verdict_c1(prices: pd.DataFrame) -> Verdict:
+ALIBABA_ANNOUNCEMENT = "alibaba-2024-05-21"
+
+
+def announcement(announcements: pd.DataFrame | None, announcement_id: str) -> dict | None:
+    """What the sources say an announcement covered: models counted, how many sources and their grades."""
+    if announcements is None or announcements.empty:
+        return None
+    rows = announcements[announcements["announcement_id"] == announcement_id]
+    if rows.empty:
+        return None
+    return {"models": rows["models_count"].max(), "grades": "".join(sorted(rows["source_quality"])),
+            "n_sources": len(rows), "date": rows["date"].iloc[0]}
+
+
+def verdict_c1(prices: pd.DataFrame, announcements: pd.DataFrame | None = None) -> Verdict:
+    """C1: Qwen-Long input at 0.0005 yuan per 1K after 21 May 2024, and nine main models cut that day.
+
+    The count is the announcement's own (announcements.csv), so it does not depend on how many of the nine have a
+    price row. SUPPORTED: the price matches and the announcement says nine or more; PARTLY: the price matches but
+    the count is not attested (or is lower); NOT_SUPPORTED: the sourced price differs.
+    """
     cut = alibaba_cut(prices)
     qwen_long = cut[(cut["model"].str.lower() == "qwen-long") & (cut["direction"] == "input")]
     if qwen_long.empty:
         return Verdict("C1", UNTESTABLE, "No sourced row gives Qwen-Long's input price after 21 May 2024.")
     price = qwen_long["price_after_cny_per_m"].iloc[0]
     before = qwen_long["price_before_cny_per_m"].dropna()
-    n_models = cut["model"].nunique()
     cut_text = f", a {prose.pct(1 - price / before.iloc[0])} cut from {prose.yuan(before.iloc[0])}" if len(before) else ""
     # After consensus() one row stands for all sources of the announcement; n_sources counts them.
     sources = int(qwen_long["n_sources"].sum()) if "n_sources" in qwen_long else len(qwen_long)
@@ -66,10 +85,21 @@ def verdict_c1(prices: pd.DataFrame) -> Verdict:
                                             f"tokens, not the article's {prose.yuan(CLAIMED_QWEN_LONG_INPUT)}.")
     evidence = (f"Qwen-Long's input price fell to {prose.yuan(price)} per million tokens (0.0005 per thousand){cut_text}, "
                 f"reported by {sources} source{'s' if sources != 1 else ''}.")
-    if n_models >= CLAIMED_MODELS:
-        return Verdict("C1", SUPPORTED, evidence + f" The data hold cuts for {n_models} Alibaba models that day.")
-    return Verdict("C1", PARTLY, evidence + f" The sourced data cover only {n_models} of the nine models said to be cut, "
-                                            "so the count is not confirmed.")
+    linked = prices[prices["announcement_id"] == ALIBABA_ANNOUNCEMENT] if "announcement_id" in prices else cut
+    priced = sorted(set(linked["model"]) | set(cut["model"]))
+    said = announcement(announcements, ALIBABA_ANNOUNCEMENT)
+    priced_text = f" New prices are sourced for {len(priced)} of them ({', '.join(priced)})."
+    if said is not None and pd.notna(said["models"]) and said["models"] >= CLAIMED_MODELS:
+        grade = (", grade C only" if set(said["grades"]) == {"C"} else f", best grade {min(said['grades'])}")
+        return Verdict("C1", SUPPORTED, evidence + f" The announcement covered {int(said['models'])} models "
+                                        f"({said['n_sources']} source{'s' if said['n_sources'] != 1 else ''}{grade})."
+                       + priced_text)
+    if len(priced) >= CLAIMED_MODELS:
+        return Verdict("C1", SUPPORTED, evidence + f" The data hold new prices for {len(priced)} Alibaba models "
+                                                   "from that announcement.")
+    count = ("no source in the data gives the number of models cut" if said is None or pd.isna(said["models"])
+             else f"the announcement's sources give {int(said['models'])} models, not nine")
+    return Verdict("C1", PARTLY, evidence + f" But {count}." + priced_text)
 
 
 def verdict_c2(prices: pd.DataFrame) -> Verdict:

@@ -78,6 +78,7 @@ class Validation:
     def run(self) -> None:
         if not self.needed:
             return
+        from ..schema import notices
         from ..schema import validate as check
 
         # Name files as the user would type them: relative to where build.py was run, else in full.
@@ -89,6 +90,8 @@ class Validation:
         label = label.replace(os.sep, "/")
         self.problems = check(self.data, label=label)
         if not self.problems:
+            for line in notices(self.data, label=label):
+                say(line)
             self.state.data["validated"] = self.files
 
     def report(self) -> None:
