@@ -80,3 +80,15 @@ def sources(*frames: pd.DataFrame) -> None:
         "Addresses are printed rather than linked, so that the report reads the same offline; click one to select "
         "it for copying.")
     display(HTML(f'<ol class="sources">\n{items}\n</ol>'))
+
+
+def show_sensitivity(tested) -> None:
+    """For each claim, a small table: the verdict as tested and under each alternative (generated, escaped)."""
+    from .verdicts import REGISTRY
+
+    parts = []
+    for v, s in tested:
+        claim = REGISTRY[v.claim]
+        parts.append(f"**{v.claim}: how robust.** Reading tested: {claim.reading} Rule: {claim.rule} "
+                     f"Robustness: {s.line()}.\n\n{s.table()}")
+    say("\n\n".join(parts))

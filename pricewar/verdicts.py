@@ -1,4 +1,8 @@
-"""The claim-by-claim verdicts. Each rule takes tables and returns a Verdict computed from them, never typed.
+"""The claims C1-C11 and their verdicts. Each rule takes tables and returns a Verdict computed from them, never typed.
+
+`REGISTRY` is the one place that says, for each claim, what the article says in its own words, which reading of
+it the report tests (and which other readings are plausible), the rule, its thresholds with their reasons, and the
+chapter that tests it. The scorecard, the chapters' claim boxes and the README's method table come from it.
 
 Verdict words (from the guide): supported, partly supported, not supported, not testable with public data.
 """
@@ -12,26 +16,86 @@ NOT_SUPPORTED = "not supported"
 UNTESTABLE = "not testable with public data"
 VERDICTS = (SUPPORTED, PARTLY, NOT_SUPPORTED, UNTESTABLE)
 
-# The article's claims, numbered as in the report's guide (short English paraphrase, short Chinese quote).
-CLAIMS = {
-    "C1": ("On 2024-05-21 Alibaba Cloud cut nine main Qwen models; Qwen-Long input fell to 0.0005 yuan per 1K tokens",
-           "9款主力大模型全面降價 … Qwen Long API輸入價格更是降到了0.0005元/千tokens"),
-    "C2": ("Before that, ByteDance's Doubao main model was already priced at 0.0008 yuan per 1K tokens",
-           "豆包主力大模型在企業市場的定價已經卷到了0.0008元/千tokens"),
-    "C3": ("Baidu, Tencent and iFlytek followed at once", "百度、騰訊、科大訊飛等紛紛跟進"),
-    "C4": ("Alibaba Cloud had already announced big cloud-product price cuts in February 2024", "已經在2月官宣過云產品大降價"),
-    "C5": ("LLMs extend cloud computing; cloud vendors are the most aggressive LLM investors",
-           "大模型是云計算產業的一個延伸 … 布局最激進的,正是云廠商"),
-    "C6": ("China's daily LLM API calls will grow 100-fold in 2024, to 10 billion",
-           "大模型API日調用次數在2024年將實現百倍增長,到達100億次"),
-    "C7": ("AI inference costs will fall far faster than Moore's law", "AI推理成本的下降速度將遠遠超越摩爾定律"),
-    "C8": ("Only firms with four traits can afford to cut: a leading base model, inference resources, a large user base, "
-           "LLMs as core business", "「有能力、有資格」降價的公司應該具備四個特征"),
-    "C9": ("01.AI (Kai-Fu Lee) and Baichuan (Wang Xiaochuan) said they would not follow the cuts",
-           "李開復和王小川 … 「不會跟進大模型降價潮」"),
-    "C10": ("The fight recalls the 2014 Didi-Kuaidi ride-hailing subsidy war", "十年前滴滴和快的之間的網約車大戰"),
-    "C11": ("The cuts aim at user growth and market share", "追求用戶增量、快速搶占市場"),
-}
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    text: str                 # short English paraphrase
+    quote: str                # the article's words (traditional Chinese, as printed)
+    chapter: str              # the notebook that tests it
+    reading: str              # what exactly is tested
+    rule: str                 # how the verdict is decided
+    alternatives: tuple = ()  # other plausible readings, each also computed in the chapter's sensitivity table
+    thresholds: tuple = ()    # (name, value, reason)
+
+
+REGISTRY = {c.id: c for c in [
+    Claim("C1", "On 2024-05-21 Alibaba Cloud cut nine main Qwen models; Qwen-Long input fell to 0.0005 yuan per 1K tokens",
+          "9款主力大模型全面降價 … Qwen Long API輸入價格更是降到了0.0005元/千tokens", "01_timeline",
+          "Qwen-Long's sourced input price after 21 May 2024 is 0.0005 yuan per 1K tokens, and the announcement "
+          "covered nine models (its own count, from announcements.csv).",
+          "Supported if the price matches and the announcement says nine or more models; partly if the price "
+          "matches but the count is not attested; not supported if the price differs.",
+          ("the count attested only by price rows", "grade-C sources left out", "each single source left out"),
+          (("models", 9, "the article's own number"),)),
+    Claim("C2", "Before that, ByteDance's Doubao main model was already priced at 0.0008 yuan per 1K tokens",
+          "豆包主力大模型在企業市場的定價已經卷到了0.0008元/千tokens", "01_timeline",
+          "A Doubao pro model's sourced input list price before 21 May 2024 is 0.0008 yuan per 1K tokens.",
+          "Supported if such a price is sourced before 21 May 2024; not supported if Doubao's pro prices differ.",
+          ("grade-C sources left out", "each single source left out")),
+    Claim("C3", "Baidu, Tencent and iFlytek followed at once", "百度、騰訊、科大訊飛等紛紛跟進", "01_timeline",
+          "Each of the three named rivals announced a cut within a few days of Alibaba's.",
+          "Supported if all three cut within the window; partly if some did; not supported if none did.",
+          ("'at once' read as the same day or the next", "'at once' read as within a week",
+           "grade-C sources left out", "each single source left out"),
+          (("window", 2, "'at once' (紛紛跟進): on the same day or within two"),)),
+    Claim("C4", "Alibaba Cloud had already announced big cloud-product price cuts in February 2024",
+          "已經在2月官宣過云產品大降價", "03_cloud_extension",
+          "An Alibaba Cloud price cut across cloud products dated February 2024, and how deep it was.",
+          "Supported if a February 2024 cut is sourced; the depth and the grades are reported beside it."),
+    Claim("C5", "LLMs extend cloud computing; cloud vendors are the most aggressive LLM investors",
+          "大模型是云計算產業的一個延伸 … 布局最激進的,正是云廠商", "03_cloud_extension",
+          "Both halves: LLMs are sold as a cloud service (cloud vendors lead LLM token sales on their clouds), and "
+          "among the giants the cloud vendors are the most aggressive in LLMs (price moves as the measurable "
+          "proxy for positioning; the article sets start-ups such as OpenAI aside).",
+          "See the chapter's rule; the proxy (price moves) is shown as a proxy.",
+          ("start-ups included in the comparison", "grade-C sources left out", "each single source left out")),
+    Claim("C6", "China's daily LLM API calls will grow 100-fold in 2024, to 10 billion",
+          "大模型API日調用次數在2024年將實現百倍增長,到達100億次", "04_predictions",
+          "A China-wide count of daily LLM API calls at the end of 2024, against 10 billion and 100-fold.",
+          "Not testable unless a China-wide call count is published; token counts and single vendors are shown "
+          "beside it as proxies, not deciding it."),
+    Claim("C7", "AI inference costs will fall far faster than Moore's law", "AI推理成本的下降速度將遠遠超越摩爾定律",
+          "04_predictions",
+          "The price of a fixed level of capability falls far faster (three times or more) than Moore's law's "
+          "factor a year. Published rates are prices, not costs: margins that shrink make prices fall faster than "
+          "costs.",
+          "See the chapter: published rates at fixed capability, and the report's own capability-adjusted prices.",
+          ("2x Moore as 'far faster'", "5x Moore as 'far faster'"),
+          (("far", 3, "'far faster' (遠遠超越): taken as at least three times Moore's factor a year"),)),
+    Claim("C8", "Only firms with four traits can afford to cut: a leading base model, inference resources, a large user base, "
+                "LLMs as core business", "「有能力、有資格」降價的公司應該具備四個特征", "05_who_can_cut",
+          "Firms that could afford and sustain a cut (they cut and kept cutting) have the four traits; firms "
+          "without them could not.",
+          "See the chapter's rule.", ("strict reading: all four traits", "grade-C sources left out")),
+    Claim("C9", "01.AI (Kai-Fu Lee) and Baichuan (Wang Xiaochuan) said they would not follow the cuts",
+          "李開復和王小川 … 「不會跟進大模型降價潮」", "05_who_can_cut",
+          "Each founder is on record, in May-June 2024, saying the firm would not follow the price cuts.",
+          "Supported if both are; partly if one is (a paraphrase that is not a refusal does not count); not "
+          "supported if neither is.", ("grade-C sources left out",)),
+    Claim("C10", "The fight recalls the 2014 Didi-Kuaidi ride-hailing subsidy war", "十年前滴滴和快的之間的網約車大戰",
+          "06_ride_hailing",
+          "The article's own comparison: a war of giants, who in 2014 fought through proxies (Tencent behind Didi, "
+          "Alibaba behind Kuaidi) and in 2024 fought in person through their own clouds.",
+          "See the chapter's rule.", ("quick replies and deep cuts as the likeness",)),
+    Claim("C11", "The cuts aim at user growth and market share", "追求用戶增量、快速搶占市場", "03_cloud_extension",
+          "Intent, from what the movers said and did: executives tie the cuts to volume, and movers gain share "
+          "against non-movers.",
+          "See the chapter's rule.", ("grade-C sources left out",)),
+]}
+
+# (text, quote) per claim, for pages and tables.
+CLAIMS = {k: (c.text, c.quote) for k, c in REGISTRY.items()}
 
 
 @dataclass
@@ -41,6 +105,10 @@ class Verdict:
     evidence: str
     chapter: str = ""
     figures: list[str] = field(default_factory=list)
+    robustness: str = ""           # one line: how the verdict fares under the alternatives
+    sources: int = 0               # independent sources behind the evidence (0 = not counted)
+    best_grade: str = ""           # best grade among them
+    grade_c_only: bool = False
 
     def __post_init__(self):
         if self.claim not in CLAIMS:

@@ -6,7 +6,7 @@ import math
 import pandas as pd
 
 from .. import prose
-from ..data import list_prices
+from ..data import consensus, list_prices
 from ..verdicts import NOT_SUPPORTED, PARTLY, SUPPORTED, UNTESTABLE, Verdict
 
 # What the article states, as data to test (yuan per 1K tokens converted to yuan per 1M tokens).
@@ -131,9 +131,9 @@ def follower_lags(prices: pd.DataFrame) -> pd.Series:
     return pd.Series(lags, dtype=float)
 
 
-def verdict_c3(prices: pd.DataFrame, names: pd.Series) -> Verdict:
+def verdict_c3(prices: pd.DataFrame, names: pd.Series, window: int = FOLLOW_WINDOW_DAYS) -> Verdict:
     lags = follower_lags(prices)
-    quick = lags[lags <= FOLLOW_WINDOW_DAYS]
+    quick = lags[lags <= window]
     parts = [f"{names.get(v, v)} {prose.days(lag)}{'' if lag == 0 else ' later'}"
              for v, lag in lags.dropna().items()]
     missing = [names.get(v, v) for v in lags[lags.isna()].index]
@@ -145,3 +145,26 @@ def verdict_c3(prices: pd.DataFrame, names: pd.Series) -> Verdict:
     if len(lags.dropna()):
         return Verdict("C3", PARTLY, evidence)
     return Verdict("C3", NOT_SUPPORTED, evidence)
+
+
+def tested(raw: pd.DataFrame, announcements: pd.DataFrame, names: pd.Series) -> list:
+    """C1-C3 with their sensitivity: each rule on the May 2024 source rows, then under each alternative reading
+    and with grade-C or single sources left out. Returns [(settled Verdict, Sensitivity)]."""
+    from ..sensitivity import check, settle, strength
+
+    may = raw[raw["date"].between(pd.Timestamp("2024-05-01"), pd.Timestamp("2024-05-31"))]
+    may_ann = announcements[announcements["date"].between(pd.Timestamp("2024-05-01"), pd.Timestamp("2024-05-31"))]
+    c1 = check(lambda raw, announcements: verdict_c1(consensus(raw), announcements),
+               {"raw": may, "announcements": may_ann},
+               {"the count attested only by price rows": {"announcements": may_ann.iloc[0:0]}})
+    c2 = check(lambda raw: verdict_c2(consensus(raw)), {"raw": may})
+    c3 = check(lambda raw, window: verdict_c3(consensus(raw), names, window), {"raw": may, "window": FOLLOW_WINDOW_DAYS},
+               {"'at once' read as the same day or the next": {"window": 1},
+                "'at once' read as within a week": {"window": 7}})
+    alibaba = may[(may["vendor"] == "alibaba") & (may["date"] == ALIBABA_CUT_DATE)]
+    out = []
+    for s, rows in ((c1, [alibaba, may_ann[may_ann["vendor"] == "alibaba"]]),
+                    (c2, [may[(may["vendor"] == "bytedance") & (may["date"] < ALIBABA_CUT_DATE)]]),
+                    (c3, [may[may["vendor"].isin(FOLLOWERS) & (may["event"] == "cut")]])):
+        out.append((strength(settle(s), *rows), s))
+    return out
