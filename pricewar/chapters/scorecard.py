@@ -32,14 +32,34 @@ def rows(records: list[dict]) -> list[dict]:
         v = found.get(claim) or {"claim": claim, "verdict": UNTESTABLE, "evidence": "No chapter tested this claim.",
                                  "chapter": "", "chapter_title": "", "figures": []}
         rows.append({"claim": claim, "text": text, "quote": quote, "verdict": v["verdict"], "evidence": v["evidence"],
-                     "chapter": v["chapter"], "chapter_title": v["chapter_title"]})
+                     "chapter": v["chapter"], "chapter_title": v["chapter_title"],
+                     "strength": strength_text(v), "robustness": v.get("robustness", "")})
     return rows
+
+
+def strength_text(v: dict) -> str:
+    """'3 independent sources, best grade B' or '2 independent sources, grade C only' ('' when not counted)."""
+    n = v.get("sources") or 0
+    if not n:
+        return ""
+    grade = "grade C only" if v.get("grade_c_only") else f"best grade {v.get('best_grade', '')}"
+    return f"{n} independent source{'' if n == 1 else 's'}, {grade}"
 
 
 def counts_sentence(scores) -> str:
     counts = Counter(scores["verdict"])
     parts = [f"{counts.get(v, 0)} {v}" for v in VERDICTS if counts.get(v, 0)]
-    return f"Of the article's {len(scores)} claims, the data rate {prose.listing(parts)}."
+    text = f"Of the article's {len(scores)} claims, the data rate {prose.listing(parts)}."
+    if "strength" in scores:
+        c_only = scores[scores["strength"].str.endswith("grade C only")]
+        tested = scores[scores["robustness"].str.len() > 0]
+        holds = tested[tested["robustness"].str.startswith("holds")]
+        if len(c_only):
+            text += (f" {len(c_only)} of the verdicts ({', '.join(c_only['claim'])}) rest on grade-C (aggregator) "
+                     "sources only.")
+        if len(tested):
+            text += f" {len(holds)} of the {len(tested)} verdicts tested for robustness hold under every alternative."
+    return text
 
 
 def summary(scores, records: list[dict]) -> list[str]:
@@ -65,6 +85,8 @@ def table_html(scores) -> str:
         f'<span class="quote" lang="zh-Hant">「{e(r.quote)}」</span></td><td><span class="badge">{e(r.verdict)}</span>'
         f'</td><td>{e(r.evidence)} '
         + (f'<a href="{e(r.chapter)}.html#{e(r.claim)}">{e(r.chapter_title)} →</a>' if r.chapter else "")
+        + (f'<br><span class="strength">Evidence: {e(r.strength)}.</span>' if r.strength else "")
+        + (f'<br><span class="robustness">Robustness: {e(r.robustness)}.</span>' if r.robustness else "")
         + "</td></tr>"
         for r in scores.itertuples())
     return ('<table class="scorecard"><thead><tr><th scope="col">Claim</th><th scope="col">The article</th>'
