@@ -58,7 +58,8 @@ def counts_sentence(scores) -> str:
             text += (f" {len(c_only)} of the verdicts ({', '.join(c_only['claim'])}) rest on grade-C (aggregator) "
                      "sources only.")
         if len(tested):
-            text += f" {len(holds)} of the {len(tested)} verdicts tested for robustness hold under every alternative."
+            text += (f" {len(holds)} of the {len(tested)} verdicts tested for robustness "
+                     f"{'holds' if len(holds) == 1 else 'hold'} under every alternative.")
     return text
 
 
