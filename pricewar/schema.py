@@ -222,13 +222,23 @@ def notices(data_dir: Path, label: str | None = None) -> list[str]:
     label = label if label is not None else data_dir.name
     if not (data_dir / "announcements.csv").exists() or not (data_dir / "price_changes.csv").exists():
         return []
-    used = {r.get("announcement_id") for r in _rows(data_dir / "price_changes.csv")}
+    prices = _rows(data_dir / "price_changes.csv")
+    used = {r.get("announcement_id") for r in prices}
+    out = []
+    if (data_dir / "models.csv").exists():
+        launched = {(r.get("vendor"), r.get("model")): r.get("launched", "") for r in _rows(data_dir / "models.csv")}
+        early = [str(n) for n, r in enumerate(prices, start=2)
+                 if launched.get((r.get("vendor"), r.get("model"))) and r.get("date", "") < launched[(r.get("vendor"), r.get("model"))]]
+        if early:
+            out.append(f"Note: {len(early)} price row(s) in {label}/price_changes.csv are dated before their model's "
+                       f"launch in models.csv (a preview price, or sources that disagree); the report applies a price "
+                       f"only from the launch: rows {', '.join(early)}")
     lonely = [f"{n} ({r.get('announcement_id')})" for n, r in enumerate(_rows(data_dir / "announcements.csv"), start=2)
               if r.get("announcement_id") not in used]
-    if not lonely:
-        return []
-    return [f"Note: {len(lonely)} announcement(s) in {label}/announcements.csv have no price rows (fine where the "
-            f"announcement gave no per-token price): rows {', '.join(lonely)}"]
+    if lonely:
+        out.append(f"Note: {len(lonely)} announcement(s) in {label}/announcements.csv have no price rows (fine where "
+                   f"the announcement gave no per-token price): rows {', '.join(lonely)}")
+    return out
 
 
 def validate(data_dir: Path, label: str | None = None, only: set[str] | None = None) -> list[Problem]:
