@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import re
+import signal
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +27,30 @@ class NotebookFailed(Exception):
     @property
     def where(self) -> str:
         return f"at cell {self.cell}" if self.cell is not None else "before its first cell ran"
+
+
+_running: dict[int, NotebookClient] = {}  # worker thread id -> its client, so that stop_all can reach the kernels
+_stopping = threading.Event()
+
+
+class Stopped(Exception):
+    """The build is being interrupted: no further cell runs."""
+
+
+def stop_all() -> None:
+    """Kill every running kernel (from the main thread, when the build is interrupted); start no new cell."""
+    _stopping.set()
+    for client in list(_running.values()):
+        process = getattr(getattr(getattr(client, "km", None), "provisioner", None), "process", None)
+        if process is None or process.poll() is not None:
+            continue
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # the kernel leads its own process group: its children go too
+        except (OSError, AttributeError):
+            try:
+                process.kill()
+            except OSError:
+                pass
 
 
 @dataclass
@@ -67,6 +93,8 @@ def execute(path: Path, env: dict, parameters: dict, timeout: int, stderr_log: P
     running = {"cell": None}
 
     def on_start(cell, cell_index, **_):
+        if _stopping.is_set():  # the kernel may have started after stop_all looked for it
+            raise Stopped()
         running["cell"] = cell_index
 
     # The kernel is thrown away after the run: no need to wait for a graceful shutdown.
@@ -80,10 +108,15 @@ def execute(path: Path, env: dict, parameters: dict, timeout: int, stderr_log: P
             return None
         return index + 1 - (1 if injected is not None and index > injected else 0)
 
+    if _stopping.is_set():
+        raise NotebookFailed(path.name, None, "the build was interrupted")
+    _running[threading.get_ident()] = client
     try:
         # The kernel's own chatter (transport warnings, ...) goes to a log file, not to the build's output.
         with open(stderr_log, "w", encoding="utf-8") as err:
             client.execute(env=kernel_env, stderr=err)
+    except Stopped:
+        raise NotebookFailed(path.name, file_cell(running["cell"]), "the build was interrupted") from None
     except CellTimeoutError:
         raise NotebookFailed(path.name, file_cell(running["cell"]),
                              f"the cell was still running after {timeout} s and was stopped (--timeout sets the "
@@ -97,5 +130,9 @@ def execute(path: Path, env: dict, parameters: dict, timeout: int, stderr_log: P
                        if any(o.get("output_type") == "error" for o in c.get("outputs", []))), running["cell"])
         raise NotebookFailed(path.name, file_cell(failed), _tail(str(error))) from None
     except Exception as error:  # the kernel could not start, ...
+        if _stopping.is_set():
+            raise NotebookFailed(path.name, file_cell(running["cell"]), "the build was interrupted") from None
         raise NotebookFailed(path.name, file_cell(running["cell"]), f"{type(error).__name__}: {error}") from None
+    finally:
+        _running.pop(threading.get_ident(), None)
     return Executed(path.stem, nb, time.perf_counter() - start)

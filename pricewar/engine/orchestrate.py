@@ -10,7 +10,6 @@ import csv
 import json
 import os
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -200,12 +199,14 @@ class Executor:
                 todo.append(path)
         if not todo:
             return
+        import shutil  # here, in the main thread: the workers use it
+
         from .. import fonts
 
         prepare_imports()
         from concurrent.futures import ThreadPoolExecutor, as_completed
 
-        from .execute import NotebookFailed, execute
+        from .execute import NotebookFailed, execute, stop_all
 
         # Cut the chart font once, before parallel kernels race for it.
         fonts.static_fonts(fonts.cjk_characters(fonts.project_texts(self.args.data, self.args.notebooks)), say)
@@ -215,10 +216,15 @@ class Executor:
 
         def job(p):
             work = entries.new_work_dir(self.cache_dir, p.stem)
-            done = execute(p, self.env(work, p.stem), self.parameters, self.args.timeout, work / "kernel.stderr")
+            try:
+                done = execute(p, self.env(work, p.stem), self.parameters, self.args.timeout, work / "kernel.stderr")
+            except BaseException:
+                shutil.rmtree(work, ignore_errors=True)
+                raise
             return work, done
 
-        with ThreadPoolExecutor(max_workers=max(1, self.args.jobs)) as pool:
+        pool = ThreadPoolExecutor(max_workers=max(1, self.args.jobs))
+        try:
             futures = {pool.submit(job, p): p for p in todo}
             for future in as_completed(futures):
                 path = futures[future]
@@ -230,8 +236,18 @@ class Executor:
                     continue
                 self.commit(path, work, done)
                 say(f"  {path.stem:<24} executed  {done.seconds:5.1f} s")
+        except BaseException:
+            # Interrupted (Ctrl-C, SIGTERM) or broken: stop the kernels now rather than wait for their notebooks,
+            # let the worker threads end, and remove this build's work folders. The cache keeps what was committed.
+            stop_all()
+            pool.shutdown(wait=True, cancel_futures=True)
+            entries.discard_work(self.cache_dir)
+            raise
+        pool.shutdown(wait=True)
 
     def commit(self, path: Path, work: Path, done) -> None:
+        import shutil
+
         import nbformat
 
         reads = cache.parse_read_log(work / "reads.log")
