@@ -131,14 +131,23 @@ def code_hash() -> str:
 
 
 def prepare_imports() -> None:
-    """Import, in the main thread, everything the worker threads will use."""
+    """Import, in the main thread, everything the worker threads will use.
+
+    Not only the modules named here: finding the kernel's spec imports IPython and ipykernel, and listing the
+    local network interfaces imports psutil, lazily, on first use. Doing both once here means no worker thread
+    ever runs a module's first import (tests/test_engine_race.py checks that none does).
+    """
     import nbclient.client  # noqa: F401
     import nbformat  # noqa: F401
+    from jupyter_client import localinterfaces
+    from jupyter_client.manager import KernelManager
     from jupyter_client.provisioning import KernelProvisionerFactory
 
     from . import execute  # noqa: F401
 
     KernelProvisionerFactory.instance()  # loads the provisioner entry points once
+    KernelManager(kernel_name="python3").kernel_spec  # noqa: B018 (the lookup is the point)
+    localinterfaces.localhost()
 
 
 def sync_records(cache_dir: Path, names: list[str]) -> Path:
