@@ -187,21 +187,25 @@ def _build_locked(args, cache_dir: Path, started: float) -> int:
         say(f"Preview of {names[0]}: {preview / (names[0] + '.html')} (site/ and figures/ were not touched)")
         return 0
     key = publish.publish_key(cache_dir, names, as_of)
-    previous = state.data.get("published_files", {})
-    if state.data.get("published") == key and publish.intact(args.out, previous):
+    # What was published where: one cache may serve several output folders (--cache-dir).
+    if not isinstance(state.data.get("published"), dict):
+        state.data["published"] = {}
+    record = state.data["published"].setdefault(str(args.out), {})
+    previous = record.get("files", {})
+    if record.get("key") == key and publish.intact(args.out, previous):
         say(f"Up to date: nothing changed ({time.perf_counter() - started:.2f} s). "
             f"Report: {args.out / 'site' / 'index.html'}")
         return 0
     rendered_at = time.perf_counter()
-    state.data.pop("published", None)  # until the swap is done, the last record is not to be trusted
+    record.pop("key", None)  # until the swap is done, the last record is not to be trusted
     state.save()
 
     def before_swap(ours: dict) -> None:  # files a killed swap may leave in place are the build's, not yours
-        state.data["published_files"] = {n: {**previous.get(n, {}), **ours.get(n, {})} for n in publish.FOLDERS}
+        record["files"] = {n: {**previous.get(n, {}), **ours.get(n, {})} for n in publish.FOLDERS}
         state.save()
 
     published, changed = publish.publish(cache_dir, names, args.out, as_of, args.data, previous, before_swap)
-    state.data["published"], state.data["published_files"] = key, published
+    record.update(key=key, files=published)
     state.save()
     now = time.perf_counter()
     say(f"Done: {len(executor.executed)} executed, {len(names) - len(executor.executed)} cached, "
@@ -219,6 +223,8 @@ def _os_message(error: OSError) -> str:
         return f"The disk is full{where}: free some space and build again."
     if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return f"The build may not write there{where}: {error.strerror}. Choose another --out folder or fix its permissions."
+    if error.errno == errno.ENOTDIR:
+        return f"A folder cannot be made there{where}: part of that path is a file, not a folder."
     return f"A file operation failed{where}: {error.strerror or error}."
 
 

@@ -5,6 +5,7 @@ modules in several threads at once is what made builds fail at random.
 """
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import signal
@@ -37,20 +38,25 @@ class Stopped(Exception):
     """The build is being interrupted: no further cell runs."""
 
 
+def _kill(client) -> None:
+    """Kill the client's kernel process, if it is still running, with the processes it started."""
+    process = getattr(getattr(getattr(client, "km", None), "provisioner", None), "process", None)
+    if process is None or process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # the kernel leads its own process group
+    except (OSError, AttributeError):
+        try:
+            process.kill()
+        except OSError:
+            pass
+
+
 def stop_all() -> None:
     """Kill every running kernel (from the main thread, when the build is interrupted); start no new cell."""
     _stopping.set()
     for client in list(_running.values()):
-        process = getattr(getattr(getattr(client, "km", None), "provisioner", None), "process", None)
-        if process is None or process.poll() is not None:
-            continue
-        try:
-            os.killpg(process.pid, signal.SIGKILL)  # the kernel leads its own process group: its children go too
-        except (OSError, AttributeError):
-            try:
-                process.kill()
-            except OSError:
-                pass
+        _kill(client)
 
 
 @dataclass
@@ -78,17 +84,24 @@ def _tail(text: str, lines: int = 12) -> str:
 
 
 def read_notebook(path: Path):
-    """The notebook, or NotebookFailed naming the file when it is not a readable notebook."""
+    """The notebook, validated against Jupyter's schema, or NotebookFailed naming the file.
+
+    Called in the main thread: the first validation compiles the schema, which must not happen in two worker
+    threads at once.
+    """
     try:
-        return nbformat.read(path, as_version=4)
+        nb = nbformat.read(path, as_version=4)
+        nbformat.validate(nb)
+        return nb
     except Exception as error:  # JSON errors, schema errors, unreadable file
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else "no detail"
         raise NotebookFailed(path.name, None, f"is not a readable notebook file ({type(error).__name__}: "
-                             f"{str(error).splitlines()[0] if str(error) else 'no detail'})") from None
+                             f"{detail})") from None
 
 
-def execute(path: Path, env: dict, parameters: dict, timeout: int, stderr_log: Path) -> Executed:
+def execute(path: Path, nb, env: dict, parameters: dict, timeout: int, stderr_log: Path) -> Executed:
+    """Run the notebook `nb` (read from `path` by read_notebook) in a new kernel started in path's folder."""
     start = time.perf_counter()
-    nb = read_notebook(path)
     injected = inject_parameters(nb, parameters)
     running = {"cell": None}
 
@@ -135,4 +148,8 @@ def execute(path: Path, env: dict, parameters: dict, timeout: int, stderr_log: P
         raise NotebookFailed(path.name, file_cell(running["cell"]), f"{type(error).__name__}: {error}") from None
     finally:
         _running.pop(threading.get_ident(), None)
+        _kill(client)  # normally long gone; not when the kernel failed to start or to shut down
+        # nbclient registers a clean-up at exit for each run and leaves it registered when the kernel died
+        # halfway: it would print a traceback when the build exits.
+        atexit.unregister(client._cleanup_kernel)
     return Executed(path.stem, nb, time.perf_counter() - start)

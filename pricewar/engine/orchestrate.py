@@ -52,6 +52,8 @@ def notebook_meta(path: Path) -> dict:
         nb = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
             raise ValueError("no list of cells")
+        if nb.get("nbformat") != 4:
+            raise ValueError(f"nbformat {nb.get('nbformat')!r}, where Jupyter writes 4: open and save it in Jupyter")
     except (OSError, ValueError) as error:
         raise BuildError(f"{path} is not a readable notebook file ({error}). Nothing was built; the previous "
                          "report is untouched.", 1) from None
@@ -215,7 +217,15 @@ class Executor:
         prepare_imports()
         from concurrent.futures import ThreadPoolExecutor, as_completed
 
-        from .execute import NotebookFailed, execute, stop_all
+        from .execute import NotebookFailed, execute, read_notebook, stop_all
+
+        notebooks = {}
+        for path in todo:  # read and validated here, in the main thread: a broken file stops the build at once
+            try:
+                notebooks[path] = read_notebook(path)
+            except NotebookFailed as failure:
+                raise BuildError(f"{path} {failure.detail}. Nothing was built; the previous report is untouched.",
+                                 1) from None
 
         # Cut the chart font once, before parallel kernels race for it.
         fonts.static_fonts(fonts.cjk_characters(fonts.project_texts(self.args.data, self.args.notebooks)), say)
@@ -226,7 +236,8 @@ class Executor:
         def job(p):
             work = entries.new_work_dir(self.cache_dir, p.stem)
             try:
-                done = execute(p, self.env(work, p.stem), self.parameters, self.args.timeout, work / "kernel.stderr")
+                done = execute(p, notebooks[p], self.env(work, p.stem), self.parameters, self.args.timeout,
+                               work / "kernel.stderr")
             except BaseException:
                 shutil.rmtree(work, ignore_errors=True)
                 raise
