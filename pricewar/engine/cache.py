@@ -7,8 +7,9 @@ Only standard-library imports here: a no-op rebuild must stay fast.
 Content hashes are remembered between builds (`<cache>/hashes.json`) against each file's size, modification and
 change times and inode, so a no-op rebuild reads no large file. Any write to a file changes its change time (which
 no program can set back), so a remembered hash is used only for a file that has not been written since. A hash
-is remembered only once the file is a second older than the moment it was read: a file written twice within one
-tick of the file system's clock, with the same size, cannot be mistaken for its first version.
+is remembered only if the file was last written more than SETTLED_NS before it was read (longer than the
+coarsest file-system clock tick, FAT's two seconds): a file written twice within one tick, with the same size,
+cannot be mistaken for its first version.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ import time
 from pathlib import Path
 
 MEMO = "hashes.json"
-SETTLED_NS = 1_000_000_000
+SETTLED_NS = 3_000_000_000
 
 _hashes: dict[str, list] = {}  # path -> [size, mtime_ns, ctime_ns, inode, sha256]
 _young: set[str] = set()       # hashed too soon after a write to be trusted by a later build

@@ -223,6 +223,8 @@ def _os_message(error: OSError) -> str:
         return f"The disk is full{where}: free some space and build again."
     if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return f"The build may not write there{where}: {error.strerror}. Choose another --out folder or fix its permissions."
+    if error.errno == errno.EEXIST:
+        return f"There is a file where the build needs a folder{where}."
     if error.errno == errno.ENOTDIR:
         return f"A folder cannot be made there{where}: part of that path is a file, not a folder."
     return f"A file operation failed{where}: {error.strerror or error}."

@@ -101,7 +101,8 @@ class Validation:
 
 def check_data_folder(data: Path) -> None:
     if not data.is_dir():
-        raise BuildError(f"The data folder {data} does not exist (--data names it).", 2)
+        what = "is a file, not a folder" if data.exists() else "does not exist"
+        raise BuildError(f"The data folder {data} {what} (--data names it).", 2)
     package = data / "datapackage.json"
     try:
         json.loads(package.read_text(encoding="utf-8"))
