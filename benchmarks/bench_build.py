@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Benchmark the build against the naive `jupyter nbconvert --execute`, in one run, as ratios.
 
-Measures (median of --runs runs each): (a) a cold build with no cache, (b) a no-op rebuild, (c) a rebuild after
-appending one valid row to a CSV that only one notebook reads (a different such CSV in each run), (d) the naive baseline. Works in a scratch folder
-(its own data copy, output and cache) and leaves the project tree as it found it.
-Last line: cold/naive=R1 noop_s=S2 one_csv/cold=R3
+Measures (median of --runs runs each): (a) a cold build with no build cache (the chart font already cut in the user
+cache), (b) a no-op rebuild, (c) a rebuild after appending one valid row to a CSV that only one notebook reads (a
+different such CSV in each run), (d) the first build on a fresh machine: empty user cache (XDG_CACHE_HOME, so the
+chart font is cut and matplotlib's font list built) and a fresh build cache, (e) a rebuild after appending one valid
+row to price_changes.csv, which every chapter reads, and (f) the naive baseline. Works in a scratch folder (its own
+data copy, outputs, caches) and leaves the project tree as it found it.
+Last line: cold/naive=R1 noop_s=S2 one_csv/cold=R3 fresh/naive=R4 price_row/cold=R5
 """
 from __future__ import annotations
 
@@ -22,9 +25,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def project_env(**extra) -> dict:
+    """The environment every timed command gets: kernels import this checkout's package (as the build's do)."""
+    env = {k: v for k, v in os.environ.items() if k != "MPLCONFIGDIR"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    env.update(extra)
+    return env
+
+
 def timed(cmd, env=None) -> float:
     start = time.perf_counter()
-    result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(cmd, cwd=ROOT, env=env or project_env(), capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         sys.exit(f"command failed: {' '.join(map(str, cmd))}\n{result.stdout}\n{result.stderr}")
@@ -72,7 +83,7 @@ def main() -> None:
     try:
         data = scratch / "data"
         shutil.copytree(ROOT / "data", data)
-        cold, noop, one_csv, naive = [], [], [], []
+        cold, noop, one_csv, fresh, price_row, naive = [], [], [], [], [], []
         for i in range(args.runs):
             out = scratch / f"cold{i}"
             cold.append(timed(build(out, data)))
@@ -89,25 +100,37 @@ def main() -> None:
             one_csv.append(timed(build(out, data)))
             csv.write_bytes(original)
             timed(build(out, data))
+        prices = data / "price_changes.csv"
+        for i in range(args.runs):
+            original = prices.read_bytes()
+            prices.write_bytes(original + extra_row(original, i))
+            price_row.append(timed(build(out, data)))
+            prices.write_bytes(original)
+            timed(build(out, data))
+        for i in range(args.runs):
+            machine = scratch / f"machine{i}"
+            (machine / "user-cache").mkdir(parents=True)
+            fresh.append(timed(build(machine / "out", data), env=project_env(XDG_CACHE_HOME=str(machine / "user-cache"))))
         notebooks = sorted(str(p) for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
         for i in range(args.runs):
             target = scratch / f"naive{i}"
-            env = dict(os.environ, PRICEWAR_DATA_DIR=str(data), PRICEWAR_FIGURES_DIR=str(target / "figures"),
-                       PRICEWAR_CHAPTER_DIR=str(target / "chapters"))
+            env = project_env(PRICEWAR_DATA_DIR=str(data), PRICEWAR_FIGURES_DIR=str(target / "figures"),
+                              PRICEWAR_CHAPTER_DIR=str(target / "chapters"))
             naive.append(timed([sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--execute",
                                 "--output-dir", str(target), *notebooks], env=env))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    med = {k: statistics.median(v) for k, v in
-           {"cold build": cold, "no-op rebuild": noop, "one CSV edited": one_csv, "naive nbconvert": naive}.items()}
+    steps = {"cold build": cold, "no-op rebuild": noop, "one CSV edited": one_csv, "price row added": price_row,
+             "fresh machine": fresh, "naive nbconvert": naive}
+    med = {k: statistics.median(v) for k, v in steps.items()}
     print(f"{'step':<18}{'median s':>10}   runs")
     for name, value in med.items():
-        runs = {"cold build": cold, "no-op rebuild": noop, "one CSV edited": one_csv, "naive nbconvert": naive}[name]
-        print(f"{name:<18}{value:>10.2f}   {', '.join(f'{r:.2f}' for r in runs)}")
+        print(f"{name:<18}{value:>10.2f}   {', '.join(f'{r:.2f}' for r in steps[name])}")
     print(f"(one CSV edited per run: {', '.join(edited)}; {os.cpu_count()} cores)")
     print(f"cold/naive={med['cold build'] / med['naive nbconvert']:.2f} noop_s={med['no-op rebuild']:.2f} "
-          f"one_csv/cold={med['one CSV edited'] / med['cold build']:.2f}")
-
+          f"one_csv/cold={med['one CSV edited'] / med['cold build']:.2f} "
+          f"fresh/naive={med['fresh machine'] / med['naive nbconvert']:.2f} "
+          f"price_row/cold={med['price row added'] / med['cold build']:.2f}")
 
 if __name__ == "__main__":
     main()

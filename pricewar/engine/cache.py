@@ -3,24 +3,81 @@
 A notebook's key is its own source, the shared package code, requirements.txt, the parameters it ran with, and
 the content of every file (and folder listing) it actually read, as logged by the data loader during execution.
 Only standard-library imports here: a no-op rebuild must stay fast.
+
+Content hashes are remembered between builds (`<cache>/hashes.json`) against each file's size, modification and
+change times and inode, so a no-op rebuild reads no large file. Any write to a file changes its change time (which
+no program can set back), so a remembered hash is used only for a file that has not been written since. A hash
+is remembered only if the file was last written more than SETTLED_NS before it was read (longer than the
+coarsest file-system clock tick, FAT's two seconds): a file written twice within one tick, with the same size,
+cannot be mistaken for its first version.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import time
 from pathlib import Path
 
-_hashes: dict = {}
+MEMO = "hashes.json"
+SETTLED_NS = 3_000_000_000
+
+_hashes: dict[str, list] = {}  # path -> [size, mtime_ns, ctime_ns, inode, sha256]
+_young: set[str] = set()       # hashed too soon after a write to be trusted by a later build
+_memo = {"path": None, "dirty": False}
+
+
+def _stamp(stat: os.stat_result) -> list:
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
 
 
 def file_hash(path: Path) -> str:
-    """Content hash, computed once per build for a file that has not changed since."""
-    stat = os.stat(path)
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
-    if key not in _hashes:
-        _hashes[key] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    return _hashes[key]
+    """Content hash; read from the file only if it was written since its hash was last taken."""
+    key = os.fspath(path)
+    stat = os.stat(key)
+    stamp = _stamp(stat)
+    known = _hashes.get(key)
+    if known is not None and known[:4] == stamp:
+        return known[4]
+    with open(key, "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    _hashes[key] = stamp + [digest]
+    if time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) > SETTLED_NS:
+        _young.discard(key)
+        _memo["dirty"] = True
+    else:
+        _young.add(key)
+    return digest
+
+
+def load_memo(cache_dir: Path) -> None:
+    """Remembered hashes of the build that used this cache last (none if the file is missing or damaged)."""
+    path = Path(cache_dir) / MEMO
+    _memo.update(path=path, dirty=False)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(value, list) and len(value) == 5 and key not in _hashes:
+                _hashes[key] = value
+
+
+def save_memo() -> None:
+    """Keep the hashes of settled files for the next build (written then renamed, so never half-written)."""
+    path = _memo["path"]
+    if path is None or not _memo["dirty"]:
+        return
+    keep = {k: v for k, v in _hashes.items() if k not in _young and os.path.exists(k)}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{MEMO}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(keep, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, path)
+        _memo["dirty"] = False
+    except OSError:
+        pass  # only a speed-up: the next build hashes again
 
 
 def tree_hash(paths: list[Path]) -> str:
@@ -31,7 +88,10 @@ def tree_hash(paths: list[Path]) -> str:
 
 
 def dir_listing_hash(folder: Path) -> str:
-    names = sorted(p.name for p in Path(folder).iterdir()) if Path(folder).is_dir() else []
+    try:
+        names = sorted(os.listdir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        names = []
     return hashlib.sha256("\n".join(names).encode()).hexdigest()
 
 
@@ -59,7 +119,10 @@ def reads_unchanged(reads: dict[str, str]) -> bool:
     for entry, old in reads.items():
         kind, _, path = entry.partition(" ")
         if kind == "F":
-            if not Path(path).exists() or file_hash(Path(path)) != old:
+            try:
+                if file_hash(path) != old:
+                    return False
+            except OSError:
                 return False
         elif dir_listing_hash(Path(path)) != old:
             return False
@@ -73,13 +136,21 @@ class State:
         self.folder = Path(folder)
         self.path = self.folder / "state.json"
         try:
-            self.data = json.loads(self.path.read_text(encoding="utf-8"))
+            text = self.path.read_text(encoding="utf-8")
+            self.data, self._saved = json.loads(text), json.loads(text)  # the second copy says what is on disk
+            if not isinstance(self.data, dict):
+                raise ValueError("not an object")
         except (OSError, ValueError):
-            self.data = {}
+            self.data, self._saved = {}, None
         self.data.setdefault("notebooks", {})
 
     def save(self) -> None:
+        """Write the state if it changed (written then renamed: a killed build leaves the old or the new one)."""
+        if self.data == self._saved:
+            return
+        text = json.dumps(self.data, indent=1, sort_keys=True)
         self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.data, indent=1, sort_keys=True), encoding="utf-8")
+        tmp = self.path.with_name(f".state.{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
         tmp.replace(self.path)
+        self._saved = json.loads(text)

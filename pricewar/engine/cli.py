@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import errno
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -50,32 +51,73 @@ def parse_args(argv):
 
 
 class BuildLock:
-    """One build at a time per output folder (filelock), saying who holds it while it waits."""
+    """One build at a time per output folder and per cache folder, saying who holds a lock while it waits.
 
-    def __init__(self, out: Path):
-        from filelock import FileLock
+    On POSIX the lock is `flock` on a lock file, taken directly (what the filelock library does there, without its
+    import cost on every no-op build); elsewhere the filelock library. The kernel drops a lock when its holder
+    dies, however it dies, so a killed build never leaves a stale lock behind.
+    """
 
-        self.path = out / ".build.lock"
-        self.owner = out / ".build.lock.pid"
-        self.lock = FileLock(str(self.path))
+    def __init__(self, *folders: Path):
+        self.paths = sorted({Path(f) / ".build.lock" for f in folders})  # one order for all builds: no deadlock
+        self.held: list = []
 
     def __enter__(self):
-        from filelock import Timeout
-
         try:
-            self.lock.acquire(timeout=0)
-        except Timeout:
-            try:
-                pid = self.owner.read_text().strip() or "unknown"
-            except OSError:
-                pid = "unknown"
-            say(f"Another build is running in this folder (pid {pid}): waiting for it to finish.")
-            self.lock.acquire()
-        self.owner.write_text(str(os.getpid()))
+            for path in self.paths:
+                self.held.append(self._acquire(path))
+        except BaseException:
+            self.__exit__()
+            raise
         return self
 
+    @staticmethod
+    def _owner(path: Path) -> str:
+        try:
+            return path.with_name(path.name + ".pid").read_text().strip() or "unknown"
+        except OSError:
+            return "unknown"
+
+    def _acquire(self, path: Path):
+        what = "in this folder" if path.parent.name != ".build-cache" else "with this cache"
+        waiting = f"Another build is running {what} ({path.parent}, pid {{}}): waiting for it to finish."
+        try:
+            import fcntl
+        except ImportError:  # Windows
+            from filelock import FileLock, Timeout
+
+            lock = FileLock(str(path))
+            try:
+                lock.acquire(timeout=0)
+            except Timeout:
+                say(waiting.format(self._owner(path)))
+                lock.acquire()
+            held = lock
+        else:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+            try:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    say(waiting.format(self._owner(path)))
+                    fcntl.flock(fd, fcntl.LOCK_EX)
+            except BaseException:
+                os.close(fd)
+                raise
+            held = fd
+        try:
+            path.with_name(path.name + ".pid").write_text(str(os.getpid()))
+        except OSError:
+            pass  # only used to say who holds the lock
+        return held
+
     def __exit__(self, *exc):
-        self.lock.release()
+        while self.held:
+            held = self.held.pop()
+            if isinstance(held, int):
+                os.close(held)  # closing the descriptor releases the flock
+            else:
+                held.release()
 
 
 def build(args) -> int:
@@ -83,78 +125,96 @@ def build(args) -> int:
     orchestrate.check_data_folder(args.data)
     args.out.mkdir(parents=True, exist_ok=True)
     cache_dir = (args.cache_dir or args.out / ".build-cache").resolve()
-    with BuildLock(args.out):
-        state = cache.State(cache_dir)
-        entries.sweep(cache_dir)
-        publish.sweep(args.out)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with BuildLock(args.out, cache_dir):
+        cache.load_memo(cache_dir)
+        try:
+            return _build_locked(args, cache_dir, started)
+        finally:
+            cache.save_memo()
 
-        # 1. Data first: nothing runs on data that has not been validated.
-        validation = orchestrate.Validation(args.data, state, everything=args.check)
-        validation.run()
-        if validation.problems:
-            validation.report()
-            return 2
-        state.save()
-        if args.check:
-            say(f"Data is valid: {args.data}")
-            return 0
-        first_day, last_day = orchestrate.date_range(args.data)
-        if args.as_of and first_day and args.as_of < first_day:
-            raise BuildError(f"--as-of {args.as_of} is before the first dated price in the data ({first_day}): "
-                             "there would be nothing to report.", 2)
-        as_of = args.as_of or last_day
-        parameters = {"AS_OF": args.as_of} if args.as_of else {}
 
-        # 2. Execute what is not cached: chapters first, then the notebooks that read their records.
-        every = orchestrate.chapter_notebooks(args.notebooks)
-        meta = {p: orchestrate.notebook_meta(p) for p in every}
-        chapters = [p.stem for p in every if not meta[p].get("after_chapters")]  # what the scorecard reads
-        paths = every
-        if args.only:
-            paths = [p for p in every if args.only in (p.stem, p.name)]
-            if not paths:
-                raise BuildError(f"No chapter named {args.only!r} in {args.notebooks}", 2)
-        if not paths:
-            raise BuildError(f"No chapter notebooks (NN_name.ipynb) in {args.notebooks}", 2)
-        say(f"Building {len(paths)} notebook(s) with {args.jobs} worker(s)")
-        executor = orchestrate.Executor(args, state, cache_dir, parameters)
-        executor.run([p for p in paths if not meta[p].get("after_chapters")])
-        if not executor.failures:
-            orchestrate.sync_records(cache_dir, chapters)
-            executor.run([p for p in paths if meta[p].get("after_chapters")])
-        state.save()
-        if executor.failures:
-            for failure in executor.failures:
-                print(f"\nNotebook {failure.notebook} failed {failure.where}:\n{failure.detail}", file=sys.stderr)
-            print("\nBuild failed; the previous report is untouched.", file=sys.stderr)
-            return 1
+def _build_locked(args, cache_dir: Path, started: float) -> int:
+    state = cache.State(cache_dir)
+    entries.sweep(cache_dir)
+    publish.sweep(args.out)
 
-        # 3. Publish (or, with --only, preview).
-        names = [p.stem for p in paths]
-        if args.only:
-            preview = publish.write_preview(cache_dir, names, args.out, as_of, args.data)
-            say(f"Preview of {names[0]}: {preview / (names[0] + '.html')} (site/ and figures/ were not touched)")
-            return 0
-        key = publish.publish_key(cache_dir, names, as_of)
-        previous = state.data.get("published_files", {})
-        if state.data.get("published") == key and publish.intact(args.out, previous):
-            say(f"Up to date: nothing changed ({time.perf_counter() - started:.2f} s). "
-                f"Report: {args.out / 'site' / 'index.html'}")
-            return 0
-        rendered_at = time.perf_counter()
-        state.data.pop("published", None)  # until the swap is done, the last record is not to be trusted
-        state.save()
-        published, changed = publish.publish(cache_dir, names, args.out, as_of, args.data, previous)
-        state.data["published"], state.data["published_files"] = key, published
-        state.save()
-        now = time.perf_counter()
-        say(f"Done: {len(executor.executed)} executed, {len(names) - len(executor.executed)} cached, "
-            f"{now - started:.1f} s (render and publish {now - rendered_at:.1f} s). "
-            f"Report: {args.out / 'site' / 'index.html'}")
-        say("What changed since the previous report:" if changed else "What changed: nothing since the previous report.")
-        for line in changed:
-            say(f"  - {line}")
+    # 1. Data first: nothing runs on data that has not been validated.
+    validation = orchestrate.Validation(args.data, state, everything=args.check)
+    validation.run()
+    if validation.problems:
+        validation.report()
+        return 2
+    state.save()
+    if args.check:
+        say(f"Data is valid: {args.data}")
         return 0
+    first_day, last_day = orchestrate.date_range(args.data)
+    if args.as_of and first_day and args.as_of < first_day:
+        raise BuildError(f"--as-of {args.as_of} is before the first dated price in the data ({first_day}): "
+                         "there would be nothing to report.", 2)
+    as_of = args.as_of or last_day
+    parameters = {"AS_OF": args.as_of} if args.as_of else {}
+
+    # 2. Execute what is not cached: chapters first, then the notebooks that read their records.
+    every = orchestrate.chapter_notebooks(args.notebooks)
+    meta = {p: orchestrate.notebook_meta(p) for p in every}
+    chapters = [p.stem for p in every if not meta[p].get("after_chapters")]  # what the scorecard reads
+    paths = every
+    if args.only:
+        paths = [p for p in every if args.only in (p.stem, p.name)]
+        if not paths:
+            raise BuildError(f"No chapter named {args.only!r} in {args.notebooks}", 2)
+    if not paths:
+        raise BuildError(f"No chapter notebooks (NN_name.ipynb) in {args.notebooks}", 2)
+    say(f"Building {len(paths)} notebook(s) with {args.jobs} worker(s)")
+    executor = orchestrate.Executor(args, state, cache_dir, parameters)
+    executor.run([p for p in paths if not meta[p].get("after_chapters")])
+    if not executor.failures:
+        orchestrate.sync_records(cache_dir, chapters)
+        executor.run([p for p in paths if meta[p].get("after_chapters")])
+    state.save()
+    if executor.failures:
+        for failure in executor.failures:
+            print(f"\nNotebook {failure.notebook} failed {failure.where}:\n{failure.detail}", file=sys.stderr)
+        print("\nBuild failed; the previous report is untouched.", file=sys.stderr)
+        return 1
+
+    # 3. Publish (or, with --only, preview).
+    names = [p.stem for p in paths]
+    if args.only:
+        preview = publish.write_preview(cache_dir, names, args.out, as_of, args.data)
+        say(f"Preview of {names[0]}: {preview / (names[0] + '.html')} (site/ and figures/ were not touched)")
+        return 0
+    key = publish.publish_key(cache_dir, names, as_of)
+    # What was published where: one cache may serve several output folders (--cache-dir).
+    if not isinstance(state.data.get("published"), dict):
+        state.data["published"] = {}
+    record = state.data["published"].setdefault(str(args.out), {})
+    previous = record.get("files", {})
+    if record.get("key") == key and publish.intact(args.out, previous):
+        say(f"Up to date: nothing changed ({time.perf_counter() - started:.2f} s). "
+            f"Report: {args.out / 'site' / 'index.html'}")
+        return 0
+    rendered_at = time.perf_counter()
+    record.pop("key", None)  # until the swap is done, the last record is not to be trusted
+    state.save()
+
+    def before_swap(ours: dict) -> None:  # files a killed swap may leave in place are the build's, not yours
+        record["files"] = {n: {**previous.get(n, {}), **ours.get(n, {})} for n in publish.FOLDERS}
+        state.save()
+
+    published, changed = publish.publish(cache_dir, names, args.out, as_of, args.data, previous, before_swap)
+    record.update(key=key, files=published)
+    state.save()
+    now = time.perf_counter()
+    say(f"Done: {len(executor.executed)} executed, {len(names) - len(executor.executed)} cached, "
+        f"{now - started:.1f} s (render and publish {now - rendered_at:.1f} s). "
+        f"Report: {args.out / 'site' / 'index.html'}")
+    say("What changed since the previous report:" if changed else "What changed: nothing since the previous report.")
+    for line in changed:
+        say(f"  - {line}")
+    return 0
 
 
 def _os_message(error: OSError) -> str:
@@ -163,12 +223,21 @@ def _os_message(error: OSError) -> str:
         return f"The disk is full{where}: free some space and build again."
     if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return f"The build may not write there{where}: {error.strerror}. Choose another --out folder or fix its permissions."
+    if error.errno == errno.EEXIST:
+        return f"There is a file where the build needs a folder{where}."
+    if error.errno == errno.ENOTDIR:
+        return f"A folder cannot be made there{where}: part of that path is a file, not a folder."
     return f"A file operation failed{where}: {error.strerror or error}."
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
     args.data, args.notebooks, args.out = args.data.resolve(), args.notebooks.resolve(), args.out.resolve()
+    # SIGTERM (kill, a closing CI job) and SIGHUP (a closed terminal) interrupt like Ctrl-C: cleanup code runs,
+    # kernels are stopped, and a rename pair in progress is finished first.
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), entries.on_signal)
     try:
         return build(args)
     except BuildError as error:
@@ -177,6 +246,7 @@ def main(argv=None) -> int:
     except OSError as error:
         print(_os_message(error) + " The previous report is untouched.", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("Interrupted; the previous report is untouched.", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as error:
+        signum = getattr(error, "signum", signal.SIGINT)
+        print(f"Interrupted ({signal.Signals(signum).name}); the previous report is untouched.", file=sys.stderr)
+        return 128 + signum

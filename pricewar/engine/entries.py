@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import cache
@@ -20,30 +19,88 @@ MANIFEST = "manifest.json"
 NOTEBOOK = "executed.ipynb"
 RECORD = "record.json"
 
+_manifests: dict[Path, dict | None] = {}  # checked once per build; commit and forget drop the entry's
+_signals = {"depth": 0, "pending": None}
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT, SIGTERM or SIGHUP, raised in the main thread so that cleanup code runs."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def on_signal(signum, _frame=None) -> None:
+    """Signal handler: interrupt the build now, or at the end of the rename in progress."""
+    if _signals["depth"]:
+        _signals["pending"] = signum
+        return
+    raise Interrupted(signum)
+
+
+@contextmanager
+def critical():
+    """Renames that must not be cut in two by an interrupt: a signal arriving meanwhile takes effect after them.
+
+    (SIGKILL cannot wait: what it cuts in two, the next build's sweep puts right.)
+    """
+    _signals["depth"] += 1
+    try:
+        yield
+    finally:
+        _signals["depth"] -= 1
+        if not _signals["depth"] and _signals["pending"] is not None:
+            signum, _signals["pending"] = _signals["pending"], None
+            raise Interrupted(signum)
+
+
+def token() -> str:
+    return os.urandom(4).hex()
+
 
 def entries_dir(cache_dir: Path) -> Path:
     return Path(cache_dir) / "entries"
 
 
+def work_root(cache_dir: Path) -> Path:
+    return Path(cache_dir) / "work"
+
+
 def new_work_dir(cache_dir: Path, name: str) -> Path:
     """A private folder for one execution; a build killed mid-run leaves it for `sweep` to remove."""
-    work = Path(cache_dir) / "work" / f"{name}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
+    work = work_root(cache_dir) / f"{name}.{os.getpid()}.{token()}"
     (work / "figures").mkdir(parents=True)
     (work / "chapters").mkdir()
     return work
 
 
+def discard_work(cache_dir: Path) -> None:
+    """Remove this build's own work folders (after an interrupt or a failure)."""
+    import shutil
+    root = work_root(cache_dir)
+    if root.is_dir():
+        for work in root.glob(f"*.{os.getpid()}.*"):
+            shutil.rmtree(work, ignore_errors=True)
+
+
 def sweep(cache_dir: Path) -> None:
-    """Remove what killed builds left behind (called under the build lock, so no build is using them)."""
-    shutil.rmtree(Path(cache_dir) / "work", ignore_errors=True)
+    """Remove what killed builds left behind (called under the cache's lock, so no build is using them)."""
+    root = work_root(cache_dir)
     folder = entries_dir(cache_dir)
-    if folder.is_dir():
-        for stale in folder.glob(".*"):
-            shutil.rmtree(stale, ignore_errors=True)
+    stale = [folder / n for n in (os.listdir(folder) if folder.is_dir() else []) if n.startswith(".")]
+    if root.exists() or stale:
+        import shutil
+
+        shutil.rmtree(root, ignore_errors=True)
+        for path in stale:
+            shutil.rmtree(path, ignore_errors=True)
+        _manifests.clear()
 
 
 def commit(cache_dir: Path, name: str, work: Path, key: dict, reads: dict, seconds: float) -> None:
     """Make the work folder the entry for `name`: hash every file, write the manifest last, rename into place."""
+    import shutil
     files = {}
     for path in sorted(work.rglob("*")):
         if path.is_file():
@@ -54,30 +111,38 @@ def commit(cache_dir: Path, name: str, work: Path, key: dict, reads: dict, secon
     os.replace(tmp, work / MANIFEST)
     target = entries_dir(cache_dir) / name
     target.parent.mkdir(parents=True, exist_ok=True)
-    old = target.parent / f".{name}.old.{uuid.uuid4().hex[:8]}"
-    if target.exists():
-        target.rename(old)
-    work.rename(target)
+    old = target.parent / f".{name}.old.{token()}"
+    _manifests.pop(target, None)
+    with critical():  # a SIGKILL between the renames leaves no entry: that notebook simply runs again
+        if target.exists():
+            target.rename(old)
+        work.rename(target)
     shutil.rmtree(old, ignore_errors=True)
 
 
 def manifest(cache_dir: Path, name: str) -> dict | None:
-    """The entry's manifest if the entry is whole (every listed file present with its hash), else None."""
+    """The entry's manifest if the entry is whole (every listed file present with its hash), else None.
+
+    A file whose content has the hash recorded when the build wrote it is what the build wrote: it needs no
+    further check (cache.file_hash reads it only if it was written since).
+    """
     folder = entries_dir(cache_dir) / name
+    if folder in _manifests:
+        return _manifests[folder]
     try:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         files = data["files"]
-        for rel, digest in files.items():
-            if cache.file_hash(folder / rel) != digest:
-                return None
-        if NOTEBOOK not in files:
-            return None
-        json.loads((folder / NOTEBOOK).read_text(encoding="utf-8"))
-        if RECORD in files:
-            json.loads((folder / RECORD).read_text(encoding="utf-8"))
-        return data
+        if NOTEBOOK not in files or not isinstance(data["key"], dict) or not isinstance(data["reads"], dict):
+            data = None
+        else:
+            for rel, digest in files.items():
+                if cache.file_hash(folder / rel) != digest:
+                    data = None
+                    break
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
+        data = None
+    _manifests[folder] = data
+    return data
 
 
 def folder(cache_dir: Path, name: str) -> Path:
@@ -95,4 +160,6 @@ def record(cache_dir: Path, name: str) -> dict | None:
 
 
 def forget(cache_dir: Path, name: str) -> None:
+    import shutil
+    _manifests.pop(folder(cache_dir, name), None)
     shutil.rmtree(folder(cache_dir, name), ignore_errors=True)

@@ -5,8 +5,11 @@ modules in several threads at once is what made builds fail at random.
 """
 from __future__ import annotations
 
+import atexit
 import os
 import re
+import signal
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +28,35 @@ class NotebookFailed(Exception):
     @property
     def where(self) -> str:
         return f"at cell {self.cell}" if self.cell is not None else "before its first cell ran"
+
+
+_running: dict[int, NotebookClient] = {}  # worker thread id -> its client, so that stop_all can reach the kernels
+_stopping = threading.Event()
+
+
+class Stopped(Exception):
+    """The build is being interrupted: no further cell runs."""
+
+
+def _kill(client) -> None:
+    """Kill the client's kernel process, if it is still running, with the processes it started."""
+    process = getattr(getattr(getattr(client, "km", None), "provisioner", None), "process", None)
+    if process is None or process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # the kernel leads its own process group
+    except (OSError, AttributeError):
+        try:
+            process.kill()
+        except OSError:
+            pass
+
+
+def stop_all() -> None:
+    """Kill every running kernel (from the main thread, when the build is interrupted); start no new cell."""
+    _stopping.set()
+    for client in list(_running.values()):
+        _kill(client)
 
 
 @dataclass
@@ -52,21 +84,30 @@ def _tail(text: str, lines: int = 12) -> str:
 
 
 def read_notebook(path: Path):
-    """The notebook, or NotebookFailed naming the file when it is not a readable notebook."""
+    """The notebook, validated against Jupyter's schema, or NotebookFailed naming the file.
+
+    Called in the main thread: the first validation compiles the schema, which must not happen in two worker
+    threads at once.
+    """
     try:
-        return nbformat.read(path, as_version=4)
+        nb = nbformat.read(path, as_version=4)
+        nbformat.validate(nb)
+        return nb
     except Exception as error:  # JSON errors, schema errors, unreadable file
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else "no detail"
         raise NotebookFailed(path.name, None, f"is not a readable notebook file ({type(error).__name__}: "
-                             f"{str(error).splitlines()[0] if str(error) else 'no detail'})") from None
+                             f"{detail})") from None
 
 
-def execute(path: Path, env: dict, parameters: dict, timeout: int, stderr_log: Path) -> Executed:
+def execute(path: Path, nb, env: dict, parameters: dict, timeout: int, stderr_log: Path) -> Executed:
+    """Run the notebook `nb` (read from `path` by read_notebook) in a new kernel started in path's folder."""
     start = time.perf_counter()
-    nb = read_notebook(path)
     injected = inject_parameters(nb, parameters)
     running = {"cell": None}
 
     def on_start(cell, cell_index, **_):
+        if _stopping.is_set():  # the kernel may have started after stop_all looked for it
+            raise Stopped()
         running["cell"] = cell_index
 
     # The kernel is thrown away after the run: no need to wait for a graceful shutdown.
@@ -80,10 +121,15 @@ def execute(path: Path, env: dict, parameters: dict, timeout: int, stderr_log: P
             return None
         return index + 1 - (1 if injected is not None and index > injected else 0)
 
+    if _stopping.is_set():
+        raise NotebookFailed(path.name, None, "the build was interrupted")
+    _running[threading.get_ident()] = client
     try:
         # The kernel's own chatter (transport warnings, ...) goes to a log file, not to the build's output.
         with open(stderr_log, "w", encoding="utf-8") as err:
             client.execute(env=kernel_env, stderr=err)
+    except Stopped:
+        raise NotebookFailed(path.name, file_cell(running["cell"]), "the build was interrupted") from None
     except CellTimeoutError:
         raise NotebookFailed(path.name, file_cell(running["cell"]),
                              f"the cell was still running after {timeout} s and was stopped (--timeout sets the "
@@ -97,5 +143,13 @@ def execute(path: Path, env: dict, parameters: dict, timeout: int, stderr_log: P
                        if any(o.get("output_type") == "error" for o in c.get("outputs", []))), running["cell"])
         raise NotebookFailed(path.name, file_cell(failed), _tail(str(error))) from None
     except Exception as error:  # the kernel could not start, ...
+        if _stopping.is_set():
+            raise NotebookFailed(path.name, file_cell(running["cell"]), "the build was interrupted") from None
         raise NotebookFailed(path.name, file_cell(running["cell"]), f"{type(error).__name__}: {error}") from None
+    finally:
+        _running.pop(threading.get_ident(), None)
+        _kill(client)  # normally long gone; not when the kernel failed to start or to shut down
+        # nbclient registers a clean-up at exit for each run and leaves it registered when the kernel died
+        # halfway: it would print a traceback when the build exits.
+        atexit.unregister(client._cleanup_kernel)
     return Executed(path.stem, nb, time.perf_counter() - start)

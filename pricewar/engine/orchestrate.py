@@ -10,7 +10,6 @@ import csv
 import json
 import os
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -53,6 +52,8 @@ def notebook_meta(path: Path) -> dict:
         nb = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
             raise ValueError("no list of cells")
+        if nb.get("nbformat") != 4:
+            raise ValueError(f"nbformat {nb.get('nbformat')!r}, where Jupyter writes 4: open and save it in Jupyter")
     except (OSError, ValueError) as error:
         raise BuildError(f"{path} is not a readable notebook file ({error}). Nothing was built; the previous "
                          "report is untouched.", 1) from None
@@ -103,7 +104,8 @@ class Validation:
 
 def check_data_folder(data: Path) -> None:
     if not data.is_dir():
-        raise BuildError(f"The data folder {data} does not exist (--data names it).", 2)
+        what = "is a file, not a folder" if data.exists() else "does not exist"
+        raise BuildError(f"The data folder {data} {what} (--data names it).", 2)
     package = data / "datapackage.json"
     try:
         json.loads(package.read_text(encoding="utf-8"))
@@ -135,14 +137,23 @@ def code_hash() -> str:
 
 
 def prepare_imports() -> None:
-    """Import, in the main thread, everything the worker threads will use."""
+    """Import, in the main thread, everything the worker threads will use.
+
+    Not only the modules named here: finding the kernel's spec imports IPython and ipykernel, and listing the
+    local network interfaces imports psutil, lazily, on first use. Doing both once here means no worker thread
+    ever runs a module's first import (tests/test_engine_race.py checks that none does).
+    """
     import nbclient.client  # noqa: F401
     import nbformat  # noqa: F401
+    from jupyter_client import localinterfaces
+    from jupyter_client.manager import KernelManager
     from jupyter_client.provisioning import KernelProvisionerFactory
 
     from . import execute  # noqa: F401
 
     KernelProvisionerFactory.instance()  # loads the provisioner entry points once
+    KernelManager(kernel_name="python3").kernel_spec  # noqa: B018 (the lookup is the point)
+    localinterfaces.localhost()
 
 
 def sync_records(cache_dir: Path, names: list[str]) -> Path:
@@ -203,12 +214,22 @@ class Executor:
                 todo.append(path)
         if not todo:
             return
+        import shutil  # here, in the main thread: the workers use it
+
         from .. import fonts
 
         prepare_imports()
         from concurrent.futures import ThreadPoolExecutor, as_completed
 
-        from .execute import NotebookFailed, execute
+        from .execute import NotebookFailed, execute, read_notebook, stop_all
+
+        notebooks = {}
+        for path in todo:  # read and validated here, in the main thread: a broken file stops the build at once
+            try:
+                notebooks[path] = read_notebook(path)
+            except NotebookFailed as failure:
+                raise BuildError(f"{path} {failure.detail}. Nothing was built; the previous report is untouched.",
+                                 1) from None
 
         # Cut the chart font once, before parallel kernels race for it.
         fonts.static_fonts(fonts.cjk_characters(fonts.project_texts(self.args.data, self.args.notebooks)), say)
@@ -218,10 +239,16 @@ class Executor:
 
         def job(p):
             work = entries.new_work_dir(self.cache_dir, p.stem)
-            done = execute(p, self.env(work, p.stem), self.parameters, self.args.timeout, work / "kernel.stderr")
+            try:
+                done = execute(p, notebooks[p], self.env(work, p.stem), self.parameters, self.args.timeout,
+                               work / "kernel.stderr")
+            except BaseException:
+                shutil.rmtree(work, ignore_errors=True)
+                raise
             return work, done
 
-        with ThreadPoolExecutor(max_workers=max(1, self.args.jobs)) as pool:
+        pool = ThreadPoolExecutor(max_workers=max(1, self.args.jobs))
+        try:
             futures = {pool.submit(job, p): p for p in todo}
             for future in as_completed(futures):
                 path = futures[future]
@@ -233,8 +260,18 @@ class Executor:
                     continue
                 self.commit(path, work, done)
                 say(f"  {path.stem:<24} executed  {done.seconds:5.1f} s")
+        except BaseException:
+            # Interrupted (Ctrl-C, SIGTERM) or broken: stop the kernels now rather than wait for their notebooks,
+            # let the worker threads end, and remove this build's work folders. The cache keeps what was committed.
+            stop_all()
+            pool.shutdown(wait=True, cancel_futures=True)
+            entries.discard_work(self.cache_dir)
+            raise
+        pool.shutdown(wait=True)
 
     def commit(self, path: Path, work: Path, done) -> None:
+        import shutil
+
         import nbformat
 
         reads = cache.parse_read_log(work / "reads.log")

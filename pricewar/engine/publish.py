@@ -8,14 +8,13 @@ and a file in site/ or figures/ that the build did not write (your own notes, sa
 from __future__ import annotations
 
 import json
-import shutil
-import uuid
 from pathlib import Path
 
 from . import cache, entries
 
 DECK_NAME = "price-war-charts.pptx"
 FOLDERS = ("site", "figures")
+PREVIEW = "site-preview"
 ENGINE = Path(__file__).resolve().parent
 
 
@@ -54,6 +53,8 @@ def intact(out: Path, published: dict) -> bool:
 
 def render(cache_dir: Path, names: list[str], target: Path, as_of: str, data: Path) -> dict:
     """Write the whole report into target (site files, with figures/ inside); return the summary of it."""
+    import shutil
+
     import nbformat
 
     from . import changes
@@ -87,21 +88,34 @@ def render(cache_dir: Path, names: list[str], target: Path, as_of: str, data: Pa
 
 
 def _staging(out: Path, name: str) -> Path:
-    return out / f".{name}-new-{uuid.uuid4().hex[:8]}"
+    return out / f".{name}-new-{entries.token()}"
 
 
 def sweep(out: Path) -> None:
-    """Remove staging folders of killed builds (called under the build lock)."""
-    if out.is_dir():
-        for name in FOLDERS:
-            for stale in out.glob(f".{name}-new-*"):
-                shutil.rmtree(stale, ignore_errors=True)
-            for stale in out.glob(f".{name}-old-*"):
-                shutil.rmtree(stale, ignore_errors=True)
+    """Tidy what killed builds left behind (called under the build lock).
+
+    A build killed between the two renames of a swap leaves no site/ (or figures/) but the last report under its
+    `.site-old-*` name: that is put back, with your own files in it. Staging folders hold only copies: removed.
+    """
+    if not out.is_dir():
+        return
+    hidden = [p for p in out.iterdir() if p.name.startswith(".") and ("-old-" in p.name or "-new-" in p.name)]
+    if not hidden:
+        return
+    import shutil
+
+    for name in FOLDERS + (PREVIEW,):
+        final = out / name
+        olds = sorted((p for p in hidden if p.name.startswith(f".{name}-old-")), key=lambda p: p.stat().st_mtime_ns)
+        if olds and not final.exists():
+            olds.pop().rename(final)
+        for stale in olds + sorted(p for p in hidden if p.name.startswith(f".{name}-new-")):
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def _carry_over(old: Path, new: Path, ours: dict) -> None:
     """Copy into `new` every file of `old` the build did not write, so that the swap deletes nothing of yours."""
+    import shutil
     if not old.is_dir():
         return
     for path in sorted(old.rglob("*")):
@@ -118,11 +132,13 @@ def _carry_over(old: Path, new: Path, ours: dict) -> None:
 
 
 def swap(new: Path, final: Path) -> None:
-    """Replace `final` by `new` with renames only."""
-    old = final.with_name(f".{final.name}-old-{uuid.uuid4().hex[:8]}")
-    if final.exists():
-        final.rename(old)
-    new.rename(final)
+    """Replace `final` by `new` with renames only (an interrupt waits until both are done)."""
+    import shutil
+    old = final.with_name(f".{final.name}-old-{entries.token()}")
+    with entries.critical():
+        if final.exists():
+            final.rename(old)
+        new.rename(final)
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -134,8 +150,14 @@ def previous_summary(out: Path) -> dict | None:
 
 
 def publish(cache_dir: Path, names: list[str], out: Path, as_of: str, data: Path,
-            previous: dict) -> tuple[dict, list[str]]:
-    """Render, then move site/ and figures/ into place. Returns (what was published, what changed)."""
+            previous: dict, before_swap=None) -> tuple[dict, list[str]]:
+    """Render, then move site/ and figures/ into place. Returns (what was published, what changed).
+
+    `before_swap(ours)` is called with what the build is about to publish, before anything is moved: the caller
+    records it, so that if this build is killed halfway, the next one knows these files as the build's own.
+    """
+    import shutil
+
     from . import changes
     from .render import Site
 
@@ -151,8 +173,11 @@ def publish(cache_dir: Path, names: list[str], out: Path, as_of: str, data: Path
         ours = {"site": signature(site_new), "figures": signature(figures_new)}
         for name, staged in (("site", site_new), ("figures", figures_new)):
             _carry_over(out / name, staged, previous.get(name, {}))
-        swap(site_new, out / "site")
-        swap(figures_new, out / "figures")
+        if before_swap is not None:
+            before_swap(ours)
+        with entries.critical():
+            swap(site_new, out / "site")
+            swap(figures_new, out / "figures")
     finally:
         shutil.rmtree(site_new, ignore_errors=True)
         shutil.rmtree(figures_new, ignore_errors=True)
@@ -163,10 +188,11 @@ def publish(cache_dir: Path, names: list[str], out: Path, as_of: str, data: Path
 
 def write_preview(cache_dir: Path, names: list[str], out: Path, as_of: str, data: Path) -> Path:
     """--only: the named chapters alone, in OUT/site-preview/ (site/ and figures/ are not touched)."""
+    import shutil
     staged = _staging(out, "site")
     try:
         render(cache_dir, names, staged, as_of, data)
-        final = out / "site-preview"
+        final = out / PREVIEW
         swap(staged, final)
     finally:
         shutil.rmtree(staged, ignore_errors=True)

@@ -1,0 +1,28 @@
+"""Byte-identical across machines: two builds, each with its own empty user cache (so each cuts its own fonts and
+builds matplotlib's font list afresh), write the same bytes."""
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+from conftest import assert_same_files, notebooks_copy, run_build
+
+
+def test_two_fresh_machines_build_the_same_bytes(tmp_path, data_copy):
+    notebooks = notebooks_copy(tmp_path / "notebooks", ["01_timeline"])
+
+    def build(machine: str):
+        env_cache = tmp_path / machine / "cache"
+        env_cache.mkdir(parents=True)
+        env = dict(os.environ, XDG_CACHE_HOME=str(env_cache), MPLCONFIGDIR=str(tmp_path / machine / "mpl"))
+        return run_build("--out", tmp_path / machine / "out", "--data", data_copy, "--notebooks", notebooks,
+                         env=env)
+
+    with ThreadPoolExecutor(2) as pool:
+        first, second = pool.map(build, ["one", "two"])
+    for result in (first, second):
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "cutting the chart font" in result.stdout, "the font cache was not empty"
+    one, two = tmp_path / "one" / "out", tmp_path / "two" / "out"
+    assert sorted((one / "site" / "fonts").iterdir()), "no page font"
+    assert_same_files(one, two)
