@@ -8,7 +8,8 @@ import shutil
 from conftest import ROOT, manifest, record, run_build, site_files
 
 CHAPTERS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
-EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|@import\s+(?:url\()?["']?\s*(?:https?:)?//|"""
+# Loads, not links: <a href="https://..."> to a source is fine; src, srcset, <link href>, @import and url() are not.
+EXTERNAL = re.compile(r"""(?:\bsrc(?:set)?|<link\b[^>]*\bhref)\s*=\s*["']?\s*(?:https?:)?//|@import\s+(?:url\()?["']?\s*(?:https?:)?//|"""
                       r"""url\(\s*["']?\s*(?:https?:)?//""", re.I)
 
 
