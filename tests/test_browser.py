@@ -96,8 +96,7 @@ def _axe(page, axe) -> list | None:
     return page.evaluate(AXE_RUN)
 
 
-@pytest.fixture(scope="module")
-def desktop(browser, full_build, axe) -> dict:
+def _desktop_pass(browser, full_build, axe) -> dict:
     """Every page at 1280 px: outside requests, errors, undecoded images, links, ids, axe's violations."""
     seen = {}
     for path in pages(full_build):
@@ -114,8 +113,7 @@ def desktop(browser, full_build, axe) -> dict:
     return seen
 
 
-@pytest.fixture(scope="module")
-def phone(browser, full_build, axe) -> dict:
+def _phone_pass(browser, full_build, axe) -> dict:
     """Every page on a 390 px phone (then 360 px): page widths, the charts as shown, axe's violations."""
     seen = {}
     for path in pages(full_build):
@@ -132,6 +130,38 @@ def phone(browser, full_build, axe) -> dict:
         seen[path.name] = {"widths": widths, "charts": charts, "axe": violations}
         context.close()
     return seen
+
+
+def _in_own_browser(job, full_build, axe) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            return job(b, full_build, axe)
+        finally:
+            b.close()
+
+
+@pytest.fixture(scope="module")
+def passes(full_build, axe) -> dict:
+    """The desktop and the phone pass, run at the same time in two browsers (each page is opened once in each)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:
+        desktop = pool.submit(_in_own_browser, _desktop_pass, full_build, axe)
+        phone = pool.submit(_in_own_browser, _phone_pass, full_build, axe)
+        return {"desktop": desktop.result(), "phone": phone.result()}
+
+
+@pytest.fixture(scope="module")
+def desktop(passes) -> dict:
+    return passes["desktop"]
+
+
+@pytest.fixture(scope="module")
+def phone(passes) -> dict:
+    return passes["phone"]
 
 
 def test_pages_load_offline_without_errors_and_images_decode(desktop):
