@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import json
+import re
+from html import escape
 
 import pandas as pd
 
@@ -63,23 +65,143 @@ def show_verdicts(verdicts: list[Verdict]) -> None:
 
 
 def sources(*frames: pd.DataFrame) -> None:
-    """A numbered list of every distinct source_url in the rows the chapter used, with its quality grade.
+    """The chapter's source list: every distinct source_url in the rows it used, as a link, with what it supports.
 
-    Addresses are printed, not linked: the report makes no reference to any other host (it must read the same
-    offline), and one click selects an address for copying.
+    Each entry shows the host, what the rows say the page says (source_note, summary or evidence, shortened), the
+    date or period of those rows, the quality grade and a readable form of the address (percent-decoded, a
+    translation proxy shown as such with the page it wraps, tracking parameters named). The link is the address
+    exactly as recorded, and only an http(s) address becomes a link. Every value is HTML-escaped.
     """
-    from html import escape
-
     from IPython.display import HTML, display
 
-    rows = pd.concat([f[["source_url", "source_quality"]] for f in frames if "source_url" in f], ignore_index=True)
-    rows = rows.drop_duplicates("source_url").sort_values(["source_quality", "source_url"])
-    items = "\n".join(f'<li><span class="url">{escape(url)}</span> <span class="grade">(grade {escape(quality)})</span></li>'
-                       for url, quality in rows.itertuples(index=False))
-    say("### Sources\n\nGrades: A primary or major outlet, B trade media or a named outlet's repost, C aggregator. "
-        "Addresses are printed rather than linked, so that the report reads the same offline; click one to select "
-        "it for copying.")
-    display(HTML(f'<ol class="sources">\n{items}\n</ol>'))
+    display(HTML(sources_html(*frames)))
+
+
+GRADE_ORDER = {"A": 0, "B": 1, "C": 2}
+PARAPHRASE_COLUMNS = ("source_note", "summary", "evidence")
+DATE_COLUMNS = ("date", "period")
+TRACKING = re.compile(r"^(utm_[a-z_]+|ref|ref_src|spm|from|fbclid|gclid|share_token|scene|source)$", re.I)
+PROXIES = {  # host: (what to call it, the query parameter that holds the wrapped address)
+    "translate.baiducontent.com": ("Baidu Translate", ("query", "url", "u")),
+    "translate.google.com": ("Google Translate", ("u",)),
+    "translate.goog": ("Google Translate", ()),
+    "web.archive.org": ("the Wayback Machine", ()),
+}
+
+
+def sources_html(*frames: pd.DataFrame) -> str:
+    rows = []
+    for frame in frames:
+        if frame is None or "source_url" not in frame:
+            continue
+        keep = [c for c in ("source_url", "source_quality", *PARAPHRASE_COLUMNS, *DATE_COLUMNS) if c in frame]
+        rows.append(frame[keep])
+    if not rows:
+        return '<h2>Sources</h2><p>No sourced rows.</p>'
+    table = pd.concat(rows, ignore_index=True)
+    table = table[table["source_url"].notna() & table["source_url"].astype(str).str.strip().ne("")]
+    entries = []
+    for url, group in table.groupby("source_url", sort=False):
+        grades = sorted({str(g) for g in group.get("source_quality", pd.Series(dtype=str)).dropna()},
+                        key=lambda g: GRADE_ORDER.get(g, 9))
+        entries.append((GRADE_ORDER.get(grades[0], 9) if grades else 9, str(url), grades, group))
+    entries.sort(key=lambda e: (e[0], display_address(e[1])[0].lower(), e[1]))
+    items = "\n".join(_source_item(i, url, grades, group) for i, (_, url, grades, group) in enumerate(entries, 1))
+    intro = ("Grades: A primary or major outlet, B trade media or a named outlet's repost, C aggregator. Each entry: "
+             "where the page is, what the data take from it, when, its grade, and its address.")
+    return (f'<h2>Sources</h2>\n<p class="sources-intro">{escape(intro)}</p>\n'
+            f'<ol class="sources">\n{items}\n</ol>')
+
+
+def _source_item(number: int, url: str, grades: list[str], group: pd.DataFrame) -> str:
+    host, readable, notes = display_address(url)
+    link = safe_url(url)
+    name = (f'<a href="{escape(link, quote=True)}" rel="noopener noreferrer">{escape(host)}</a>' if link
+            else f"<span>{escape(host)}</span>")
+    what = _paraphrase(group)
+    when = _dates(group)
+    meta = ([f'<span class="when">{escape(when)}</span>'] if when else []) + [
+        f'<span class="grade">grade {escape("/".join(grades) or "?")}</span>']
+    if len(group) > 1:
+        meta.append(f'<span class="grade">{len(group)} rows</span>')
+    address = escape(readable) + "".join(f' <span class="addr-note">({escape(n)})</span>' for n in notes)
+    text = f'<span class="host">{name}</span>' + (f' — <span class="what">{escape(what)}</span>' if what else "")
+    return f'<li id="src-{number}">{text} · {" · ".join(meta)}<span class="addr">{address}</span></li>'
+
+
+def safe_url(url: str) -> str | None:
+    """The address if it is a well-formed http(s) URL that can go into a link unchanged, else None."""
+    from urllib.parse import urlsplit
+
+    text = str(url).strip()
+    if not text or any(c.isspace() or ord(c) < 0x20 or c in "\"<>`\\" for c in text):
+        return None
+    try:
+        parts = urlsplit(text)
+        parts.port  # raises on a malformed port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return text
+
+
+def display_address(url: str) -> tuple[str, str, list[str]]:
+    """(host to show, the address decoded for reading, notes about it) for one source address."""
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    text = str(url).strip()
+    try:
+        parts = urlsplit(text)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return text, text, ["not a valid web address"]
+    notes: list[str] = []
+    proxy = next(((name, keys) for h, (name, keys) in PROXIES.items() if host == h or host.endswith("." + h)), None)
+    if proxy:
+        name, keys = proxy
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        inner = next((query[k] for k in keys if query.get(k, "").startswith(("http://", "https://"))), None)
+        if inner is None and host.endswith("web.archive.org"):
+            match = re.search(r"/web/\d+[a-z_]*/(https?://.+)$", parts.path + ("?" + parts.query if parts.query else ""))
+            inner = match.group(1) if match else None
+        if inner:
+            inner_host, inner_readable, inner_notes = display_address(inner)
+            return inner_host, f"via {name}: {inner_readable}", inner_notes
+        notes.append(f"through {name}")
+    tracking = sorted({k for k, _ in parse_qsl(parts.query, keep_blank_values=True) if TRACKING.match(k)})
+    if tracking:
+        notes.append("tracking parameter" + ("s " if len(tracking) > 1 else " ") + ", ".join(tracking))
+    readable = unquote(text, errors="replace")
+    shown = host[4:] if host.startswith("www.") else host
+    return shown or text, readable, notes
+
+
+def _paraphrase(group: pd.DataFrame, width: int = 160) -> str:
+    for column in PARAPHRASE_COLUMNS:
+        if column in group:
+            values = [str(v).strip() for v in group[column].dropna() if str(v).strip()]
+            if values:
+                text = " ".join(values[0].split())
+                if len(text) > width:
+                    text = text[:width - 3].rsplit(" ", 1)[0] + "..."  # ASCII: the CJK face's … is full-width
+                return text + (f" (and {len(set(values)) - 1} more)" if len(set(values)) > 1 else "")
+    return ""
+
+
+def _dates(group: pd.DataFrame) -> str:
+    for column in DATE_COLUMNS:
+        if column in group:
+            values = []
+            for v in group[column].dropna():
+                v = v.date().isoformat() if hasattr(v, "date") and not isinstance(v, str) else str(v).strip()
+                if v and v not in values and v != "NaT":
+                    values.append(v)
+            if values:
+                values.sort()
+                return values[0] if len(values) == 1 else (", ".join(values) if len(values) <= 2 else
+                                                           f"{values[0]} to {values[-1]}")
+    return ""
 
 
 def show_sensitivity(tested) -> None:

@@ -1,4 +1,12 @@
-"""The slide deck: one 16:9 slide per figure with its title and source line, byte-identical for unchanged figures.
+"""The slide deck: one 16:9 slide per figure, byte-identical for unchanged figures.
+
+Each slide uses the "Title Only" layout: its title placeholder holds the chart's takeaway (outline view, slide
+navigation and accessibility checkers see a titled slide); the picture is the chart cropped below its own title
+and above its own source line, so nothing appears twice; the source line (with the chart's note) is a text box
+under the picture. Titles and source lines wrap, and their sizes are chosen by measuring them with DejaVu Sans,
+wider than Calibri and the usual substitutes, so they fit whatever font the presenter's machine has; PowerPoint's
+shrink-on-overflow is set as well. The picture's alt text is the figure's alt text; the speaker notes hold the
+generated title and subtitle, the description, the source and where the data are.
 
 python-pptx stamps the zip entries and the core properties with the current time; both are fixed here so that a
 rebuild of unchanged data changes no byte.
@@ -8,33 +16,130 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 
 FIXED_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
+EMU_PER_IN = 914400
+SLIDE_W, SLIDE_H = 13.333, 7.5          # inches, 16:9
+MARGIN = 0.35
+TITLE_TOP, TITLE_H = 0.2, 1.0
+SOURCE_H = 0.55
+TITLE_SIZES = (28, 26, 24, 22, 20, 18)  # points, largest that fits in two lines
+SOURCE_SIZES = (12, 11, 10, 9)
+LAYOUT_TITLE_ONLY = 5                   # in python-pptx's default template
+
+
+@lru_cache(maxsize=None)
+def _measure_font(bold: bool, size: int):
+    import matplotlib
+    from PIL import ImageFont
+
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    return ImageFont.truetype(str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name), size * 10)
+
+
+def text_width(text: str, size: int, bold: bool) -> float:
+    """Width in inches of text at size points, measured in DejaVu Sans (CJK counted as one em each)."""
+    font = _measure_font(bold, size)
+    wide = sum(1 for c in text if ord(c) >= 0x2E80)
+    narrow = "".join(c for c in text if ord(c) < 0x2E80)
+    return (font.getlength(narrow) / 10 + wide * size) / 72
+
+
+def wrap(text: str, size: int, bold: bool, width_in: float) -> list[str]:
+    lines, line = [], ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if line and text_width(candidate, size, bold) > width_in:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    return lines + ([line] if line else [])
+
+
+def fit(text: str, sizes, bold: bool, width_in: float, height_in: float, max_lines: int) -> int:
+    """The largest size at which text, wrapped to width_in, takes at most max_lines lines within height_in."""
+    for size in sizes:
+        lines = wrap(text, size, bold, width_in)
+        if len(lines) <= max_lines and len(lines) * size * 1.2 / 72 <= height_in:
+            return size
+    return sizes[-1]
+
+
+def notes_text(fig) -> str:
+    parts = [fig.title, fig.subtitle, "", fig.alt, "", f"Source: {fig.source}" if fig.source else ""]
+    if getattr(fig, "note", ""):
+        parts.append(f"Note: {fig.note}")
+    parts += [f"Data: figures/{fig.name}.csv (what the chart plots). Licence: CC BY 4.0."]
+    return "\n".join(p for p in parts if p is not None).strip()
+
+
+def source_text(fig) -> str:
+    text = f"Source: {fig.source}" if fig.source else ""
+    if getattr(fig, "note", ""):
+        text += f"   Note: {fig.note}"
+    return text
+
+
+def _style_text_frame(frame, size: int, bold: bool) -> None:
+    from pptx.enum.text import MSO_AUTO_SIZE
+    from pptx.util import Pt
+
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE  # PowerPoint shrinks it if a font runs wider still
+    for paragraph in frame.paragraphs:
+        for run in paragraph.runs:
+            run.font.size = Pt(size)
+            run.font.bold = bold
 
 
 def build_deck(figures: list, folder: Path, target: Path, as_of: str) -> None:
     from pptx import Presentation
-    from pptx.util import Emu, Pt
+    from pptx.enum.text import PP_ALIGN
+    from pptx.util import Emu, Inches
 
     prs = Presentation()
     prs.slide_width, prs.slide_height = Emu(12192000), Emu(6858000)  # 13.333 x 7.5 in, 16:9
-    blank = prs.slide_layouts[6]
+    layout = prs.slide_layouts[LAYOUT_TITLE_ONLY]
+    inner = SLIDE_W - 2 * MARGIN
     for fig in figures:
-        slide = prs.slides.add_slide(blank)
-        title = slide.shapes.add_textbox(Emu(457200), Emu(152400), Emu(11277600), Emu(533400))
+        slide = prs.slides.add_slide(layout)
+        title = slide.shapes.title
+        title.left, title.top, title.width, title.height = (Inches(MARGIN), Inches(TITLE_TOP), Inches(inner),
+                                                            Inches(TITLE_H))
         title.text_frame.text = fig.title
-        title.text_frame.paragraphs[0].runs[0].font.size = Pt(24)
-        title.text_frame.paragraphs[0].runs[0].font.bold = True
-        # The chart carries its own title, subtitle and source line; it fills the rest of the slide.
-        height = Emu(5715000)
-        width = Emu(int(height * 16 / 9))
-        left = Emu(int((prs.slide_width - width) / 2))
-        slide.shapes.add_picture(str(folder / f"{fig.name}.png"), left, Emu(762000), width, height)
-        source = slide.shapes.add_textbox(Emu(457200), Emu(6477000), Emu(11277600), Emu(304800))
-        source.text_frame.text = f"Source: {fig.source}"
-        source.text_frame.paragraphs[0].runs[0].font.size = Pt(10)
-        slide.notes_slide.notes_text_frame.text = fig.alt
+        title.text_frame.paragraphs[0].alignment = PP_ALIGN.LEFT
+        size = fit(fig.title, TITLE_SIZES, True, inner - 0.2, TITLE_H - 0.1, 2)
+        _style_text_frame(title.text_frame, size, True)
+
+        # The chart without its own title and source line, which the slide sets as text.
+        crop = getattr(fig, "crop", None) or {}
+        top, bottom = float(crop.get("top", 0.0)), float(crop.get("bottom", 0.0))
+        visible = max(0.2, 1.0 - top - bottom)
+        aspect = 1920 / (1080 * visible)
+        area_top = TITLE_TOP + TITLE_H + 0.05
+        area_h = SLIDE_H - area_top - SOURCE_H - 0.15
+        height = min(area_h, inner / aspect)
+        width = height * aspect
+        left = (SLIDE_W - width) / 2
+        pic = slide.shapes.add_picture(str(folder / f"{fig.name}.png"), Inches(left), Inches(area_top),
+                                       Inches(width), Inches(height))
+        pic.crop_top, pic.crop_bottom = top, bottom
+        props = pic._element.nvPicPr.cNvPr
+        props.set("descr", fig.alt or fig.title)
+        props.set("name", fig.name)
+
+        text = source_text(fig)
+        if text:
+            box = slide.shapes.add_textbox(Inches(MARGIN), Inches(SLIDE_H - SOURCE_H - 0.1), Inches(inner),
+                                           Inches(SOURCE_H))
+            box.name = "Source"
+            box.text_frame.text = text
+            _style_text_frame(box.text_frame, fit(text, SOURCE_SIZES, False, inner - 0.2, SOURCE_H - 0.1, 2),
+                              False)
+        slide.notes_slide.notes_text_frame.text = notes_text(fig)
     stamp = dt.datetime.fromisoformat(as_of)
     props = prs.core_properties
     props.title, props.author = "China's 2024 LLM price war: charts", "pricewar report"

@@ -78,12 +78,13 @@ def render(cache_dir: Path, names: list[str], target: Path, as_of: str, data: Pa
     fig_out.mkdir(parents=True)
     for f in figures:
         made = entries.figure_files(cache_dir, f.chapter)
-        for ext in ("png", "svg"):
-            shutil.copyfile(made[f"{f.name}.{ext}"], fig_out / f"{f.name}.{ext}")
+        for filename, path in made.items():  # every file of the figure: png, svg, csv, phone webp
+            if filename.startswith(f"{f.name}.") and path.is_file():
+                shutil.copyfile(path, fig_out / filename)
     build_deck(figures, fig_out, fig_out / DECK_NAME, as_of)
     summary = next((r.get("summary", []) for r in reversed(list(records.values())) if r.get("summary")), [])
     report = changes.summarise(records, fig_out, data)
-    Site(target, as_of).write_all(pages, records, summary)
+    Site(target, as_of, data).write_all(pages, records, summary)
     return report
 
 

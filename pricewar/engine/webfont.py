@@ -1,25 +1,95 @@
-"""A small web font for the pages' Chinese text, so it renders as glyphs on any machine, offline.
+"""The pages' type: one open-licence family for Latin and Chinese text, one for code, shipped as small subsets.
 
-Only the characters the pages use are kept (a few hundred out of tens of thousands), cut from the same OFL font
-the charts use; the stylesheet tries the reader's own CJK fonts first and falls back to this file.
+Text is set in Noto Sans SC (SIL Open Font License 1.1), Regular and Bold, which draws Latin, punctuation and
+Chinese alike; code in DejaVu Sans Mono (Bitstream Vera / DejaVu licence, shipped with matplotlib). Only the
+characters the pages use are kept (ASCII and a few hundred others), cut from the same Noto Sans SC the charts use,
+so the pages look the same on every machine, offline, and never fall back to a system font. Each subset is kept
+per character set in the font cache folder; the licences travel with the files.
 """
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
+from html import unescape
 from pathlib import Path
 
-from ..fonts import FORMAT, cache_dir, cjk_characters, cut, variable_font
+from ..fonts import FORMAT, cache_dir, cjk_characters, cut, licence_file, variable_font
 
-__all__ = ["cjk_characters", "subset"]
+__all__ = ["cjk_characters", "page_characters", "subset", "write_fonts", "FACES"]
+
+# file name in site/fonts/ -> (family, CSS weight)
+FACES = {"text-regular.woff": ("Report Sans", 400), "text-bold.woff": ("Report Sans", 700),
+         "code-regular.woff": ("Report Mono", 400)}
 
 
-def subset(characters: str, target: Path) -> None:
-    """Write the WOFF subset for these characters to target; kept per character set in the font cache folder."""
+# Typography any page may use though none does yet (the "What changed" list is written after the fonts are cut).
+TYPOGRAPHY = "·×–—‘’“”…←→−≥≤±°€£¥«»§¶•′″"
+
+
+def page_characters(pages: list[str]) -> str:
+    """Every character beyond ASCII in the text of these HTML pages (markup removed, entities decoded), and the
+    common typographic ones."""
+    chars = set(TYPOGRAPHY)
+    for page in pages:
+        text = unescape(re.sub(r"<[^>]+>", " ", page))
+        chars.update(c for c in text if ord(c) > 0x7E)
+    chars.discard("\u00a0")
+    return "".join(sorted(chars))
+
+
+def subset(characters: str, target: Path, weight: int = 400) -> None:
+    """Write the Noto Sans SC subset for these characters (plus ASCII) at this weight to target."""
     source = variable_font()
-    key = hashlib.sha256(f"{FORMAT}|{source.stat().st_size}|{characters}".encode()).hexdigest()[:20]
+    key = hashlib.sha256(f"{FORMAT}|{source.stat().st_size}|{weight}|{characters}".encode()).hexdigest()[:20]
     kept = cache_dir() / "subsets" / f"{key}.woff"
     if not kept.exists():
-        cut(source, 400, characters, kept, flavor="woff")  # zlib: no extra compression library needed
+        cut(source, weight, characters, kept, flavor="woff")  # zlib: no extra compression library needed
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(kept, target)
+
+
+def mono_font() -> Path:
+    import matplotlib
+
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSansMono.ttf"
+
+
+def mono_subset(characters: str, target: Path) -> None:
+    """DejaVu Sans Mono with ASCII and whichever of these characters it has (the rest falls to Report Sans)."""
+    from fontTools import subset as ftsubset
+    from fontTools.ttLib import TTFont
+
+    source = mono_font()
+    key = hashlib.sha256(f"{FORMAT}|mono|{source.stat().st_size}|{characters}".encode()).hexdigest()[:20]
+    kept = cache_dir() / "subsets" / f"{key}.woff"
+    if not kept.exists():
+        options = ftsubset.Options()
+        options.layout_features = []
+        options.drop_tables += ["GSUB", "GPOS", "GDEF", "FFTM"]
+        options.recalc_timestamp = False
+        options.flavor = "woff"
+        font = ftsubset.load_font(str(source), options)
+        have = set(TTFont(str(source), lazy=True).getBestCmap())
+        text = "".join(chr(c) for c in range(0x20, 0x7F)) + "".join(c for c in characters if ord(c) in have)
+        subsetter = ftsubset.Subsetter(options)
+        subsetter.populate(text=text)
+        subsetter.subset(font)
+        font.recalcTimestamp = False
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        tmp = kept.with_suffix(".tmp")
+        font.save(str(tmp))
+        tmp.replace(kept)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(kept, target)
+
+
+def write_fonts(pages: list[str], code: list[str], folder: Path) -> None:
+    """The three faces and their licences into folder (site/fonts)."""
+    characters = page_characters(pages)
+    subset(characters, folder / "text-regular.woff", 400)
+    subset(characters, folder / "text-bold.woff", 700)
+    mono_subset(page_characters(code), folder / "code-regular.woff")
+    # Each font travels with its licence, as the licences ask.
+    (folder / "OFL.txt").write_bytes(licence_file().read_bytes())
+    (folder / "LICENSE_DEJAVU.txt").write_bytes((mono_font().parent / "LICENSE_DEJAVU").read_bytes())

@@ -1,0 +1,60 @@
+"""The slide deck as a presenter meets it: titled slides, nothing shown twice, text that fits, alt text, notes."""
+from __future__ import annotations
+
+import re
+
+from pricewar.engine import deck
+
+
+def slides(full_build):
+    from pptx import Presentation
+
+    return Presentation(str(full_build / "figures" / "price-war-charts.pptx"))
+
+
+def test_each_slide_has_a_title_placeholder_a_picture_and_no_repeated_text(full_build):
+    prs = slides(full_build)
+    names = sorted(p.stem for p in (full_build / "figures").glob("*.png"))
+    assert len(prs.slides) == len(names)
+    for slide in prs.slides:
+        title = slide.shapes.title
+        assert title is not None and title.is_placeholder and title.text_frame.text.strip()
+        pictures = [s for s in slide.shapes if s.shape_type == 13]
+        assert len(pictures) == 1
+        pic = pictures[0]
+        # The picture is cropped below its own title and above its own source line, which the slide sets as
+        # text, so the title and source line appear once each.
+        assert 0.03 < pic.crop_top < 0.2 and 0.02 < pic.crop_bottom < 0.15
+        texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+        assert len(texts) == len(set(texts)) <= 2
+        assert sum(t.startswith("Source: ") for t in texts) <= 1
+        alt = pic._element.nvPicPr.cNvPr.get("descr")
+        assert alt and not alt.endswith(".png")
+        notes = slide.notes_slide.notes_text_frame.text
+        assert title.text_frame.text in notes and "Source: " in notes and alt in notes
+
+
+def test_titles_and_source_lines_wrap_and_fit_the_slide(full_build):
+    prs = slides(full_build)
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            assert shape.left >= 0 and shape.top >= 0
+            assert shape.left + shape.width <= prs.slide_width and shape.top + shape.height <= prs.slide_height
+            if not shape.has_text_frame:
+                continue
+            frame = shape.text_frame
+            assert frame.word_wrap is True
+            body = frame._txBody.bodyPr
+            assert body.find("{http://schemas.openxmlformats.org/drawingml/2006/main}normAutofit") is not None
+            size = frame.paragraphs[0].runs[0].font.size.pt
+            lines = deck.wrap(frame.text, size, bool(frame.paragraphs[0].runs[0].font.bold),
+                              shape.width / deck.EMU_PER_IN - 0.2)
+            # Measured in DejaVu Sans (wider than Calibri and its usual substitutes), it fits its box.
+            assert len(lines) * size * 1.2 / 72 <= shape.height / deck.EMU_PER_IN, frame.text
+
+
+def test_the_fit_shrinks_a_long_title():
+    short = deck.fit("A short title", deck.TITLE_SIZES, True, 12.4, 0.9, 2)
+    long = deck.fit(" ".join(["A much longer takeaway title"] * 4), deck.TITLE_SIZES, True, 12.4, 0.9, 2)
+    assert short == deck.TITLE_SIZES[0] and long < short
+    assert re.fullmatch(r"\d+", str(long))
