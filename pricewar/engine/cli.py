@@ -237,7 +237,10 @@ def main(argv=None) -> int:
     # kernels are stopped, and a rename pair in progress is finished first.
     for name in ("SIGINT", "SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
-            signal.signal(getattr(signal, name), entries.on_signal)
+            try:
+                signal.signal(getattr(signal, name), entries.on_signal)
+            except ValueError:  # main() called outside the main thread: signals stay as they are
+                break
     try:
         return build(args)
     except BuildError as error:
