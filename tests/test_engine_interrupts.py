@@ -44,7 +44,7 @@ def test_killed_builds_leave_nothing_the_next_build_cannot_finish(tmp_path, full
     build.finish()
 
     # SIGKILL at several moments of render and publish (everything is cached now).
-    for delay in (0.2, 0.5, 0.8, 1.1, 1.4, 1.8):
+    for delay in (0.2, 0.7, 1.2, 1.7):
         (out / "site" / "index.html").unlink(missing_ok=True)  # so that the build must publish again
         build = Running(*args)
         build.wait_for(r"07_scorecard\s+cached")

@@ -58,14 +58,16 @@ class BuildLock:
     dies, however it dies, so a killed build never leaves a stale lock behind.
     """
 
-    def __init__(self, *folders: Path):
-        self.paths = sorted({Path(f) / ".build.lock" for f in folders})  # one order for all builds: no deadlock
+    def __init__(self, out: Path, cache_dir: Path):
+        # One order for all builds (sorted paths): two builds never wait for each other crosswise.
+        locks = {Path(cache_dir) / ".build.lock": "with this cache", Path(out) / ".build.lock": "in this folder"}
+        self.locks = sorted(locks.items())  # the same folder for both (--cache-dir OUT) is locked once
         self.held: list = []
 
     def __enter__(self):
         try:
-            for path in self.paths:
-                self.held.append(self._acquire(path))
+            for path, what in self.locks:
+                self.held.append(self._acquire(path, what))
         except BaseException:
             self.__exit__()
             raise
@@ -78,8 +80,7 @@ class BuildLock:
         except OSError:
             return "unknown"
 
-    def _acquire(self, path: Path):
-        what = "in this folder" if path.parent.name != ".build-cache" else "with this cache"
+    def _acquire(self, path: Path, what: str):
         waiting = f"Another build is running {what} ({path.parent}, pid {{}}): waiting for it to finish."
         try:
             import fcntl
@@ -237,7 +238,10 @@ def main(argv=None) -> int:
     # kernels are stopped, and a rename pair in progress is finished first.
     for name in ("SIGINT", "SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
-            signal.signal(getattr(signal, name), entries.on_signal)
+            try:
+                signal.signal(getattr(signal, name), entries.on_signal)
+            except ValueError:  # main() called outside the main thread: signals stay as they are
+                break
     try:
         return build(args)
     except BuildError as error:
