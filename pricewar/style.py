@@ -226,7 +226,7 @@ CSV_COLUMNS = ["panel", "kind", "series", "x", "x_label", "y", "y_label", "base"
 
 
 def figure_data(fig, sources=None) -> list[dict]:
-    """One row per mark the figure draws: line points, scatter points, bars (text-only panels: their texts).
+    """One row per mark the figure draws: line points, scatter points, bars (panels made of text: their texts).
 
     Values are read back from the artists, so the table is exactly what was plotted: dates on date axes as ISO
     days, categories as their names, and a row's x_label / y_label is the tick label at that position, if any.
@@ -298,7 +298,10 @@ def figure_data(fig, sources=None) -> list[dict]:
                 colour = mcolors.to_hex(use, keep_alpha=False)
                 url = urls[i] if i < len(urls) and urls[i] else ""
                 add("point", _label(coll) or _vendor_of(colour), x, y, colour, url=url)
-        if len(rows) == start:  # a chart made of text (a table, a list of verdicts): its texts are what it shows
+        marks = [r["kind"] for r in rows[start:]]
+        if not any(k in ("bar", "barh", "point") for k in marks) and marks.count("line") < 3:
+            # A chart made of text (a table, a grid, a list of verdicts; a rule or two at most): its texts are what
+            # it shows.
             for text in ax.texts:
                 if isinstance(text, Annotation) or not text.get_visible() or not text.get_text().strip():
                     continue

@@ -32,6 +32,11 @@ def test_every_heading_has_an_id_and_each_chapter_opens_with_its_contents(full_b
         assert "<h1" in page, f"{name}: the chapter title is not a heading"
 
 
+def test_one_file_edition_keeps_ids_unique(full_build):
+    ids = re.findall(r'\sid="([^"]+)"', read(full_build, "report.html"))
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})[:10]
+
+
 def test_scorecard_links_each_claim_to_its_box_in_the_chapter(full_build):
     index = read(full_build, "index.html")
     links = re.findall(r'href="(\d\d_[a-z_]+)\.html#(C\d+)"', index)
