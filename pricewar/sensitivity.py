@@ -19,10 +19,14 @@ from .verdicts import NOT_SUPPORTED, PARTLY, SUPPORTED, Verdict
 class Sensitivity:
     base: Verdict
     results: list[tuple[str, str]] = field(default_factory=list)  # (alternative, verdict)
+    as_tested: str = ""   # the rule's verdict before settle() may soften base.verdict; flips compare with it
+
+    def __post_init__(self):
+        self.as_tested = self.as_tested or self.base.verdict
 
     @property
     def flips(self) -> list[tuple[str, str]]:
-        return [(label, v) for label, v in self.results if v != self.base.verdict]
+        return [(label, v) for label, v in self.results if v != self.as_tested]
 
     def line(self) -> str:
         if not self.results:
@@ -36,8 +40,8 @@ class Sensitivity:
 
     def table(self) -> str:
         """Markdown: the main reading, then each alternative and its verdict."""
-        rows = ["| Reading or data | Verdict |", "|---|---|", f"| as tested | {self.base.verdict} |"]
-        rows += [f"| {label} | {v}{' (changes)' if v != self.base.verdict else ''} |" for label, v in self.results]
+        rows = ["| Reading or data | Verdict |", "|---|---|", f"| as tested | {self.as_tested} |"]
+        rows += [f"| {label} | {v}{' (changes)' if v != self.as_tested else ''} |" for label, v in self.results]
         return "\n".join(rows)
 
 

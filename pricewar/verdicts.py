@@ -62,17 +62,46 @@ REGISTRY = {c.id: c for c in [
           ("start-ups included in the comparison", "grade-C sources left out", "each single source left out")),
     Claim("C6", "China's daily LLM API calls will grow 100-fold in 2024, to 10 billion",
           "大模型API日調用次數在2024年將實現百倍增長,到達100億次", "04_predictions",
-          "A China-wide count of daily LLM API calls at the end of 2024, against 10 billion and 100-fold.",
-          "Not testable unless a China-wide call count is published; token counts and single vendors are shown "
-          "beside it as proxies, not deciding it."),
+          "A China-wide count of daily LLM API calls (調用次數: calls, not tokens) near the end of 2024, against 10 "
+          "billion a day and against a hundredfold rise during 2024 (我國: the whole country).",
+          "Supported if such a count reaches 10 billion and grew 100-fold over 2024 (where the start is known); partly "
+          "if one of the two holds; not supported if neither. Without a China-wide count of calls: not testable. The "
+          "National Data Administration's national daily tokens and vendors' own daily calls are shown beside it as "
+          "proxies; they measure something else and do not decide it.",
+          ("the forecast read as Alibaba Cloud's own calls (the quote does not say which)",
+           "the year's ends within 30 or 60 days instead of 45",
+           "national daily tokens standing in for calls (a what-if: the proxy decides, tenfold or more = partly)",
+           "grade-C sources left out", "each single source left out"),
+          (("level", 10e9, "the article's 100億次 a day"),
+           ("growth", 100, "the article's 百倍 (hundredfold) during 2024"),
+           ("year_edge_days", 45, "sources date such figures by month or by the day they were stated, so a figure "
+                                  "within 45 days of 1 January or 31 December 2024 stands for the year's start or end"))),
     Claim("C7", "AI inference costs will fall far faster than Moore's law", "AI推理成本的下降速度將遠遠超越摩爾定律",
           "04_predictions",
-          "The price of a fixed level of capability falls far faster (three times or more) than Moore's law's "
-          "factor a year. Published rates are prices, not costs: margins that shrink make prices fall faster than "
-          "costs.",
-          "See the chapter: published rates at fixed capability, and the report's own capability-adjusted prices.",
-          ("2x Moore as 'far faster'", "5x Moore as 'far faster'"),
-          (("far", 3, "'far faster' (遠遠超越): taken as at least three times Moore's factor a year"),)),
+          "The price of a fixed level of capability falls far faster (three times or more) than Moore's law's factor "
+          "a year (transistors doubling every two years). Tested on the report's own capability-adjusted prices, as "
+          "Epoch AI measures them: at each date the cheapest blended list price (3 input tokens to 1 output) of a "
+          "model on sale that scores at or above a fixed level, fitted log-linearly over time, at four levels "
+          "(GPT-4 Turbo's and GPT-4o's GPQA Diamond scores, MMLU 83, GPT-4o's LMArena score), beside the rates "
+          "others have published. These are prices, not costs: shrinking margins make prices fall faster than costs.",
+          "Supported if every fitted level and every publisher's slowest rate reach three times Moore's factor (with "
+          "no published rate, two fitted levels must); not supported if none does; partly supported otherwise; not "
+          "testable with neither a fit nor a published rate. Alibaba's own figure is shown, not counted.",
+          ("'far faster' as 2x or as 5x Moore's factor", "Moore's law as its 18-month variant",
+           "the slower end of each fit's 90% interval", "each fitted capability level alone",
+           "every level 5 points (or Elo) lower or higher", "self-reported scores left out",
+           "independent evaluators only (Epoch AI, HELM, LMArena)", "input prices instead of the 3:1 blend",
+           "Chinese vendors' models only", "successors not credited with their predecessor's score",
+           "fits over half a year, or over a year and a half", "published rates left out",
+           "grade-C sources left out", "each single source left out"),
+          (("far", 3, "'far faster' (遠遠超越): at least three times Moore's factor a year"),
+           ("moore", 1.414, "Moore's law as usually stated: transistors per chip doubling every two years"),
+           ("blend", 0.75, "a single price per model: 3 input tokens to 1 output, a common convention"),
+           ("min_fit_points", 3, "a line through two prices has no interval"),
+           ("min_fit_days", 365, "a shorter record annualised turns a few months of noise into a yearly rate"),
+           ("levels", "GPT-4 Turbo and GPT-4o on GPQA Diamond; MMLU 83; GPT-4o on LMArena",
+            "the frontier before the war and when it began; a16z's GPT-4 level, beside its published rate; the "
+            "widest coverage of Chinese models (one leaderboard snapshot)"))),
     Claim("C8", "Only firms with four traits can afford to cut: a leading base model, inference resources, a large user base, "
                 "LLMs as core business", "「有能力、有資格」降價的公司應該具備四個特征", "05_who_can_cut",
           "Firms that could afford and sustain a cut (they cut and kept cutting) have the four traits; firms "
