@@ -291,6 +291,8 @@ def _outcome_rows(moves: pd.DataFrame, withdrawn: pd.DataFrame, seen: pd.Series,
         announced[v][a] = min(d, announced[v].get(a, d))
     quit_: dict = {}
     for v, d, q in zip(withdrawn["vendor"], withdrawn["date"], withdrawn["source_quality"]):
+        if latest is not None and d > latest:
+            continue          # not yet known at the newest date
         if v not in quit_ or d < quit_[v][0]:
             quit_[v] = (d, q)
     rows = []
@@ -435,9 +437,13 @@ def verdict_c8(table: pd.DataFrame, names: pd.Series, reading: str = "lenient", 
                             "held back or withdrew")
     unknown = [r for r in rows if r["outcome"] == "not in the data"] if outcome == "hindsight" else []
     if not ahead:
-        return Verdict("C8", UNTESTABLE, f"No firm with assessed traits {verb} {when} in the data"
-                                         + (f" ({len(unknown)} of {len(rows)} firms' course is not in the data yet)"
-                                            if unknown else "") + ", so the four traits cannot be tested.")
+        if outcome == "hindsight" and len(unknown) == len(rows):
+            return Verdict("C8", UNTESTABLE, f"For all {len(rows)} firms with assessed traits, what they did after the "
+                                             "first round (May-June 2024) is not in the data yet (the data must reach "
+                                             f"{HORIZON_DAYS} days past it), so whether the traits mark the firms that "
+                                             "could keep cutting cannot be tested.")
+        return Verdict("C8", UNTESTABLE, f"No firm with assessed traits {verb} {when} in the data, so the four traits "
+                                         "cannot be tested.")
     exceptions = [r for r in ahead if not r[f"has_{reading}"]]
     back_with = [r for r in behind if r[f"has_{reading}"]]
     gaps = {c: _mean(SCORE[r[c]] for r in ahead) - _mean(SCORE[r[c]] for r in behind) for c in CONDITIONS}
