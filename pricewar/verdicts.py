@@ -102,21 +102,54 @@ REGISTRY = {c.id: c for c in [
            ("levels", "GPT-4 Turbo and GPT-4o on GPQA Diamond; MMLU 83; GPT-4o on LMArena",
             "the frontier before the war and when it began; a16z's GPT-4 level, beside its published rate; the "
             "widest coverage of Chinese models (one leaderboard snapshot)"))),
-    Claim("C8", "Only firms with four traits can afford to cut: a leading base model, inference resources, a large user base, "
-                "LLMs as core business", "「有能力、有資格」降價的公司應該具備四個特征", "05_who_can_cut",
-          "Firms that could afford and sustain a cut (they cut and kept cutting) have the four traits; firms "
-          "without them could not.",
-          "See the chapter's rule.", ("strict reading: all four traits", "grade-C sources left out")),
+    Claim("C8", "Firms able to cut should have four traits: a leading base model, inference resources, a large user "
+                "base, LLMs as core business", "「有能力、有資格」降價的公司應該具備四個特征", "05_who_can_cut",
+          "Who could afford to cut, read with the hindsight the data give: the firms that kept cutting after the first "
+          "round (May-June 2024) and stayed in the market to the newest data should all have the four traits, and the "
+          "traits should set them apart from the firms that held their prices or withdrew. A firm's course comes from "
+          "its own price history (price-lowering announcements, counted by announcement) and statements ('withdraw'); "
+          "where the data stop too early it is 'not in the data'. Trait evidence is dated, so the mid-2024 view uses "
+          "only what was public then.",
+          "Supported if every firm that kept cutting has the traits and none of those that fell back does; partly if "
+          "some kept cutting without them but at least one trait still sets the two groups apart; not supported if "
+          "no trait does; not testable while the data do not reach a year past the first round.",
+          ("strict reading: all four traits 'yes'", "loose reading: no trait an outright 'no'",
+           "no hindsight: who moved on price in May-June 2024", "only trait evidence public by mid-2024",
+           "grade-C sources left out", "each single source left out"),
+          (("near all", 3, "the lenient reading of 'has the four traits': a score of 3 of 4 (partly = half) and no "
+                          "outright 'no'"),
+           ("sets apart", 0.5, "half the 0-1 scale: the difference between all 'partly' and all 'yes'; moved to 0.4 "
+                               "and 0.6"),
+           ("horizon", 365, "days of data after the first round before a firm's course is read"),
+           ("present", 365, "days before the newest data within which a firm must still have a price row"))),
     Claim("C9", "01.AI (Kai-Fu Lee) and Baichuan (Wang Xiaochuan) said they would not follow the cuts",
           "李開復和王小川 … 「不會跟進大模型降價潮」", "05_who_can_cut",
-          "Each founder is on record, in May-June 2024, saying the firm would not follow the price cuts.",
-          "Supported if both are; partly if one is (a paraphrase that is not a refusal does not count); not "
-          "supported if neither is.", ("grade-C sources left out",)),
-    Claim("C10", "The fight recalls the 2014 Didi-Kuaidi ride-hailing subsidy war", "十年前滴滴和快的之間的網約車大戰",
+          "Each founder is on record, in May-June 2024, saying the firm would not follow the price cuts (a statement "
+          "with stance 'decline'). Criticism of the cuts, such as calling them lose-lose, is not a refusal.",
+          "Supported if both are; partly if one is; not supported if neither is and the sources show them backing or "
+          "announcing cuts; not testable if the sources show no position.",
+          ("criticism of the cuts counted as refusing to follow", "grade-C sources left out",
+           "each single source left out")),
+    Claim("C10", "The fight recalls the 2014 Didi-Kuaidi subsidy war, but the giants now fight in person",
+          "十年前滴滴和快的之間的網約車大戰 … 互聯網巨頭居於幕後 … 親自走到臺前",
           "06_ride_hailing",
-          "The article's own comparison: a war of giants, who in 2014 fought through proxies (Tencent behind Didi, "
-          "Alibaba behind Kuaidi) and in 2024 fought in person through their own clouds.",
-          "See the chapter's rule.", ("quick replies and deep cuts as the likeness",)),
+          "The article's own contrast, as the main test: in 2014 the subsidy moves were made by apps the giants backed "
+          "(Tencent behind Didi, Alibaba behind Kuaidi: sourced backing rows), not by the giants; in the first round "
+          "of 2024 most firms that moved on price were the giants themselves, through their own clouds. The likeness "
+          "is secondary: quick replies (a rival's move answered within days) or deep cuts in both wars. Moves are "
+          "counted by announcement and by firm and day. The mergers that ended the taxi war are context only: the "
+          "article does not mention them, and the data hold no table of LLM deals.",
+          "Supported if both halves of the contrast hold and the wars share quick replies or deep cuts; partly if both "
+          "halves hold without a likeness, or only one half holds; not supported if neither half holds.",
+          ("quick replies and deep cuts as the likeness", "giants' share counted by announcement",
+           "2024 read as the whole war to the newest data, not its first round", "grade-C sources left out",
+           "each single source left out"),
+          (("in person", 0.5, "at least half of the movers (and of the 2014 moves made by giant-backed apps); moved "
+                              "to 0.4 and 0.6"),
+           ("within days", 7, "a rival's reply within a week; moved to 3 and 14 days"),
+           ("quick share", 0.5, "at least half of the replies quick; moved to 0.4 and 0.6"),
+           ("deep cut", 0.9, "cuts of 90% or more, or a model made free, by at least two firms; moved to 80% and "
+                             "95%"))),
     Claim("C11", "The cuts aim at user growth and market share", "追求用戶增量、快速搶占市場", "03_cloud_extension",
           "Intent, from what the movers said and did: executives tie the cuts to volume, and movers gain share "
           "against non-movers.",
