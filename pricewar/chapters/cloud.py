@@ -209,7 +209,7 @@ def verdict_c4(cuts: pd.DataFrame, statements: pd.DataFrame | None = None, avg_m
         st = in_month(statements[statements["vendor"] == CLOUD_CUT_VENDOR], CLAIMED_CLOUD_CUT_MONTH)
         if len(st):
             said = (f"; {len(st)} statement{'s' if len(st) != 1 else ''} by Alibaba Cloud executives that month "
-                    f"describe it ({grades(st)})")
+                    f"describe it, {grades(st)}")
     depth_parts = []
     if pd.notna(avg):
         depth_parts.append(f"{prose.pct(avg)} on average")
@@ -818,6 +818,10 @@ def tested(cuts: pd.DataFrame, statements: pd.DataFrame, prices: pd.DataFrame, a
     status = first_round(p_war, vendors, a_war, s_war, covered)
     moved = movers(status)
     st11 = statements[statements["vendor"].isin(moved | {CLOUD_CUT_VENDOR})] if len(statements) else statements
+    if len(st11):   # the rows any reading can use: the war year's, and those of any year that match a word list
+        words = VOLUME_WORDS + SHARE_WORDS
+        st11 = st11[(st11["date"].dt.year == WAR_YEAR)
+                    | st11["summary"].str.lower().map(lambda t: any(w in t for w in words))]
     sh_raw = known_shares(shares_raw, as_of)
     if len(sh_raw):   # share change needs a period from before the war's end: only such markets are read
         early = sh_raw[sh_raw["period"].map(period_end) <= WAR_END]["market"].unique()

@@ -150,6 +150,7 @@ def summary(rows: pd.DataFrame) -> dict:
 # ---------------------------------------------------------------- counting facts: announcements and vendors
 
 OBSERVED = "observed"
+LATER_MONTHS = 6            # "later cuts were shallower" needs data at least this long after May 2024
 COVERAGE_SLACK_DAYS = 365   # a vendor seen in the price data within a year of its newest row counts as covered to
 #                             the end: git price tables and plugin files are observed at irregular intervals
 
