@@ -51,15 +51,40 @@ REGISTRY = {c.id: c for c in [
           (("window", 2, "'at once' (紛紛跟進): on the same day or within two"),)),
     Claim("C4", "Alibaba Cloud had already announced big cloud-product price cuts in February 2024",
           "已經在2月官宣過云產品大降價", "03_cloud_extension",
-          "An Alibaba Cloud price cut across cloud products dated February 2024, and how deep it was.",
-          "Supported if a February 2024 cut is sourced; the depth and the grades are reported beside it."),
-    Claim("C5", "LLMs extend cloud computing; cloud vendors are the most aggressive LLM investors",
-          "大模型是云計算產業的一個延伸 … 布局最激進的,正是云廠商", "03_cloud_extension",
-          "Both halves: LLMs are sold as a cloud service (cloud vendors lead LLM token sales on their clouds), and "
-          "among the giants the cloud vendors are the most aggressive in LLMs (price moves as the measurable "
-          "proxy for positioning; the article sets start-ups such as OpenAI aside).",
-          "See the chapter's rule; the proxy (price moves) is shown as a proxy.",
-          ("start-ups included in the comparison", "grade-C sources left out", "each single source left out")),
+          "An Alibaba Cloud list-price cut across its ordinary (non-LLM) cloud products, announced in February 2024, "
+          "and whether it was big (大降價), from the cut's average and largest depth as its sources state them.",
+          "Supported if a February 2024 cut is sourced and big: an average cut of 15% or more, or a largest cut of "
+          "40% or more; partly if the cut is sourced but its depth is unknown or smaller; not supported if Alibaba's "
+          "sourced cloud cuts fall in other months; not testable if none is sourced. Sources and grades are reported "
+          "beside it.",
+          ("'big' judged on the average cut alone", "'big' judged on the largest cut alone",
+           "grade-C sources left out", "each single source left out"),
+          (("average cut", 0.15, "cloud list-price cuts usually run in single digits to 20%, so 15% on average is "
+                                 "large for the industry; moved to 10% and 20%"),
+           ("largest cut", 0.40, "40% off one product is a cut few would call small; moved to 30% and 50%"))),
+    Claim("C5", "LLMs extend cloud computing; apart from AI start-ups, cloud vendors are the most aggressive in LLMs",
+          "大模型是云計算產業的一個延伸 … 除了OpenAI等頂級AI創業團隊外,在大模型相關技術上布局最激進的,正是云廠商",
+          "03_cloud_extension",
+          "Two halves, in the article's sense. Extension: where LLM use is counted by model family (so that a firm "
+          "without a cloud can lead it), the cloud vendors' families carry more of it than the others'; counts of "
+          "LLM tokens sold on clouds or of AI-cloud revenue are led by a cloud vendor by definition and are shown, "
+          "not tested; Alibaba's own framing is reported. Most aggressive (布局最激進): positioning and investment are "
+          "not in the data, so first-round price moves (May-June 2024) stand in as a proxy; the article sets "
+          "start-ups such as OpenAI apart, so cloud vendors are compared with the established firms without a "
+          "public cloud. A vendor with no sourced price or statement for the window is not in the data, never a "
+          "non-mover.",
+          "Extension holds if the cloud vendors' families' published share exceeds the others'. Aggressive holds if "
+          "a larger share of the cloud vendors with a known status moved than of the comparison group, or the same "
+          "share with deeper moves (by more than 5 points); an equal share and depth is a tie. Supported if both "
+          "halves hold; partly if one holds or the proxy ties; not supported if neither; not testable if neither "
+          "can be measured.",
+          ("start-ups included in the comparison", "'extension' read as a majority of the whole market",
+           "free-token giveaways counted as price moves", "first round read as May 2024 only",
+           "first round read as May to July 2024", "grade-C sources left out", "each single source left out"),
+          (("cheap launch", 1.0, "yuan per million input tokens: the level DeepSeek-V2 and Doubao launched at in "
+                                 "May 2024; moved to 0.5 and 2"),
+           ("depth tolerance", 0.05, "a free model against a 97.5% cut is no difference in aggressiveness"),
+           ("first round", "2024-05-01 to 2024-06-30", "from DeepSeek-V2's launch to the round-ups of who followed"))),
     Claim("C6", "China's daily LLM API calls will grow 100-fold in 2024, to 10 billion",
           "大模型API日調用次數在2024年將實現百倍增長,到達100億次", "04_predictions",
           "A China-wide count of daily LLM API calls (調用次數: calls, not tokens) near the end of 2024, against 10 "
@@ -150,10 +175,24 @@ REGISTRY = {c.id: c for c in [
            ("quick share", 0.5, "at least half of the replies quick; moved to 0.4 and 0.6"),
            ("deep cut", 0.9, "cuts of 90% or more, or a model made free, by at least two firms; moved to 80% and "
                              "95%"))),
-    Claim("C11", "The cuts aim at user growth and market share", "追求用戶增量、快速搶占市場", "03_cloud_extension",
-          "Intent, from what the movers said and did: executives tie the cuts to volume, and movers gain share "
-          "against non-movers.",
-          "See the chapter's rule.", ("grade-C sources left out",)),
+    Claim("C11", "Commercially, the cuts aim at user growth and at taking the market quickly", "追求用戶增量、快速搶占市場",
+          "03_cloud_extension",
+          "Intent, read from what was said and done, not from growth after a cut. The article sets its commercial "
+          "reading beside Alibaba's official reason (AI for all, 普惠) and speaks of Alibaba's cut. Said: an Alibaba "
+          "Cloud executive tied the cuts to volume, users or share in 2024 (a keyword match on the paraphrase, "
+          "shown in full). Done: where published shares pair first-round price movers with vendors known to have "
+          "held back, the movers gained share against them; where usage is measured before and after the cuts, it "
+          "grew faster after them.",
+          "Supported if it was said and every measurable deed points the same way; partly if said but not borne out "
+          "(or not measurable), or borne out but not said; not supported if neither; not testable if nothing can be "
+          "read.",
+          ("'the cuts' read as every mover's (two or more movers said so)", "statements of any year",
+           "'taking the market' read strictly as naming market share",
+           "vendors with no sourced price move counted as holding back", "grade-C sources left out",
+           "each single source left out"),
+          (("faster", 1.0, "monthly usage growth after the cuts above the growth before; moved to 0.75 and 1.25"),
+           ("pre-cut span", 3, "months: a growth rate needs figures at least a quarter apart"),
+           ("year", 2024, "the year of the first rounds of cuts"))),
 ]}
 
 # (text, quote) per claim, for pages and tables.

@@ -19,10 +19,11 @@ FX = pd.DataFrame({
 
 
 def row(date, vendor, model, after, before=None, unit="CNY/1M tokens", event="cut", direction="input",
-        variant="", quality="B", url=None):
+        variant="", quality="B", url=None, precision="", announcement="", tier=""):
     return {"date": pd.Timestamp(date), "vendor": vendor, "model": model, "direction": direction,
             "price_before": float("nan") if before is None else float(before), "price_after": float(after),
-            "unit": unit, "event": event, "variant": variant,
+            "unit": unit, "event": event, "variant": variant, "date_precision": precision,
+            "announcement_id": announcement, "model_tier": tier,
             "source_url": url or f"https://example.com/{vendor}/{model}/{quality}", "source_note": "note",
             "source_quality": quality}
 
@@ -220,3 +221,97 @@ def test_empty_tables_do_not_crash():
     assert lad.empty and pc.ladder_rows(lad).empty and pc.cheaper_than(lad, "GPT-4o") == (0, 0)
     assert not pc.article_check(empty)["found"].any()
     assert pc.disagreements(empty).empty
+
+
+# ---------------------------------------------------------------- counting facts, not rows
+
+BAIDU_DAY = [row("2024-05-21", "baidu", f"ERNIE-{n}", 0, before, announcement="baidu-2024-05-21")
+             for n, before in (("Speed-8K", 4), ("Lite-8K", 3), ("Tiny-8K", 1))]
+ALI_DAY = [row("2024-05-21", "alibaba", "Qwen-Long", 0.5, 20, announcement="alibaba-2024-05-21"),
+           row("2024-05-22", "alibaba", "Qwen-Max", 40, precision="observed", announcement="alibaba-2024-05-21")]
+
+
+def models_of(rows, start=pc.MAY_START, end=None):
+    m = merged(rows)
+    return pc.per_model(pc.fill_before(pc.cuts(m, start, end), m))
+
+
+def test_events_count_an_announcement_once_however_many_variants_it_touched():
+    m = models_of(BAIDU_DAY + ALI_DAY)
+    ev = pc.events(m).set_index("event")
+    assert len(ev) == 2
+    baidu = ev.loc["baidu-2024-05-21"]
+    assert baidu["models"] == 3 and baidu["free"] == 3 and baidu["deepest"] == 1.0
+    ali = ev.loc["alibaba-2024-05-21"]
+    # The observed Qwen-Max price belongs to the announcement it names: one announced fact, two models.
+    assert ali["kind"] == "announced" and ali["models"] == 2 and ali["deepest"] == pytest.approx(0.975)
+    v = pc.by_vendor(m, pc.events(m)).set_index("vendor")
+    assert v.loc["baidu", "announcements"] == 1 and v.loc["baidu", "free"] == 3
+    # Per vendor, Baidu's three free variants count once: the median vendor is not Baidu's 100%.
+    assert v["median_cut"].median() == pytest.approx((1.0 + 0.975) / 2)
+
+
+def test_a_fourth_free_variant_changes_the_variant_count_not_the_vendor_count():
+    more = BAIDU_DAY + [row("2024-05-21", "baidu", "ERNIE-Lite-128K", 0, 12, announcement="baidu-2024-05-21")]
+    m = models_of(more + ALI_DAY)
+    assert pc.summary(m)["free"] == 4
+    v = pc.by_vendor(m, pc.events(m))
+    assert int((v["free"] > 0).sum()) == 1 and len(pc.events(m)) == 2
+
+
+def test_observed_change_without_announcement_is_not_an_announced_cut():
+    rows = [row("2024-05-22", "tencent", "hunyuan-pro", 100, event="launch"),
+            row("2025-02-02", "tencent", "hunyuan-pro", 30, precision="observed")]
+    m = models_of(rows)
+    ev = pc.events(m)
+    assert list(ev["kind"]) == ["observed"] and ev["event"].iloc[0] == "tencent-2025-02-02-observed"
+    # Its depth comes from the previous row: 100 -> 30.
+    assert m["depth_from"].iloc[0] == "previous row" and m["cut_fraction"].iloc[0] == pytest.approx(0.7)
+    assert m["before_date"].iloc[0] == pd.Timestamp("2024-05-22")
+    # The same price with an announcement behind it is an announced cut.
+    rows[1]["announcement_id"] = "tencent-2025-02-01"
+    assert list(pc.events(models_of(rows))["kind"]) == ["announced"]
+
+
+def test_a_model_made_free_is_a_full_cut_even_without_an_earlier_price():
+    m = models_of([row("2024-05-22", "iflytek", "Spark Lite", 0)])
+    assert m["depth_from"].iloc[0] == "free" and m["cut_fraction"].iloc[0] == 1.0
+
+
+def test_later_depth_is_compared_only_where_coverage_runs_to_the_end():
+    rows = BAIDU_DAY + ALI_DAY + [row("2024-09-01", "alibaba", "Qwen-Long", 0.3, 0.5),
+                                  row("2024-09-01", "baidu", "ERNIE-Speed-8K", 0, event="launch"),
+                                  row("2026-06-01", "openai", "GPT-4o", 2.5, 5, unit="USD/1M tokens")]
+    m = merged(rows)
+    cuts_ = pc.per_model(pc.fill_before(pc.cuts(m), m))
+    cov = pc.coverage(m)
+    # Both vendors' data stop in 2024, more than a year before the newest row (2026): no comparison.
+    assert pc.depth_after(cuts_, cov).empty
+    # Alibaba seen again in 2026: its later cut (40%) is shallower than May's (97.5%).
+    late = rows + [row("2026-05-01", "alibaba", "Qwen-Plus", 0.8, event="launch")]
+    m = merged(late)
+    dd = pc.depth_after(pc.per_model(pc.fill_before(pc.cuts(m), m)), pc.coverage(m)).set_index("vendor")
+    assert list(dd.index) == ["alibaba"]
+    assert dd.loc["alibaba", "after_median"] == pytest.approx(0.4)
+    assert dd.loc["alibaba", "before_median"] == pytest.approx(0.975)
+
+
+def test_vendor_ladder_counts_vendors_and_flagships():
+    rows = MAY + OPENAI + [row("2024-05-21", "baidu", "ERNIE-4.0-8K", 120, event="launch", tier="flagship"),
+                           row("2024-05-11", "zhipu", "GLM-4", 100, event="launch", tier="flagship")]
+    lad = pc.ladder(merged(rows), FX, date="2024-07-31")
+    vl = pc.vendor_ladder(lad).set_index("vendor")
+    assert vl.loc["baidu", "models"] == 3 and vl.loc["baidu", "cheapest"] == 0
+    assert vl.loc["baidu", "flagship_model"] == "ERNIE-4.0-8K"
+    mini = pc.benchmark_price(lad, "GPT-4o mini")          # 0.15 USD x 7.20 = 1.08 yuan
+    below, known, close = pc.vendors_below(vl.reset_index(), "cheapest", mini)
+    # Baidu's two free variants count once; GLM-3-Turbo at 1 yuan is within 10% of 1.08: a close call.
+    assert (below, known, close) == (4, 4, 1)
+    assert pc.vendors_below(vl.reset_index(), "flagship", pc.benchmark_price(lad, "GPT-4o")) == (0, 2, 0)
+
+
+def test_disagreement_tolerance_leaves_out_rounding():
+    rows = MAY + [row("2024-05-21", "alibaba", "Qwen-Long", 0.00049, 0.02, unit="CNY/1K tokens", quality="C",
+                      url="https://other.example/qwen")]
+    assert len(pc.disagreements(prices(rows))) == 3
+    assert pc.disagreements(prices(rows), tolerance=pc.DISAGREE_TOLERANCE).empty

@@ -2,6 +2,12 @@
 
 Everything here takes price tables shaped like `Dataset.prices()` (and, where said, `consensus()` of it) and returns
 small frames or numbers the notebook turns into charts and sentences.
+
+Counting: a price row is one model variant in one token direction. The chapter counts facts, not rows: an
+*announcement* (the `announcement_id` a row names, else one per vendor and day) and a *vendor*; model variants are
+counted only where the sentence says so. A row with `date_precision` observed is a price seen in force on that day
+(a git price table, a plugin file), not an announcement: a cut between two observations is an *observed change*,
+dated by the later observation, and is never called an announced cut.
 """
 from __future__ import annotations
 
@@ -11,18 +17,18 @@ import os
 import pandas as pd
 
 from .. import prose
-from ..data import PRICE_KEY, UNITS, consensus, fx_rate_on, grade_rank, list_prices
+from ..data import PRICE_KEY, UNITS, consensus, fx_rate_on, grade_rank, list_prices, on_sale
 
 # The May 2024 round of cuts.
 MAY_START = pd.Timestamp("2024-05-01")
 MAY_END = pd.Timestamp("2024-05-31")
 ALIBABA_CUT_DATE = pd.Timestamp("2024-05-21")
 
-# The mid-2024 price ladder: list prices announced from May 2024 and still in force at the end of July 2024, after
-# GPT-4o mini's launch (18 July) and before GPT-4o's August cut. USD prices are converted at the fx.csv rate
-# nearest to this date, so the whole ladder uses one rate.
-LADDER_FROM = pd.Timestamp("2024-05-01")
+# The mid-2024 price ladder: every standard list price in force at the end of July 2024 for a model then on sale
+# (data.on_sale), after GPT-4o mini's launch (18 July) and before GPT-4o's August cut. USD prices are converted at the
+# fx.csv rate nearest to this date, so the whole ladder uses one rate.
 LADDER_DATE = pd.Timestamp("2024-07-31")
+CLOSE_CALL = 0.10        # a price within 10% of the benchmark's is an undercut "by a hair", said as such
 BENCHMARK_VENDOR = "openai"
 BENCHMARKS = ["GPT-4o", "GPT-4o mini"]
 
@@ -67,13 +73,26 @@ def merged(raw: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def disagreements(raw: pd.DataFrame) -> pd.DataFrame:
-    """Every source row of an announcement whose sources state different before or after prices."""
+DISAGREE_TOLERANCE = 0.05   # sources within 5% of each other agree: rounding, or USD converted at another date
+
+
+def disagreements(raw: pd.DataFrame, tolerance: float = 0.0) -> pd.DataFrame:
+    """Every source row of a price (model, direction and date) whose sources state different before or after
+    prices, by more than `tolerance` (a fraction of the larger price; 0: any difference)."""
     if raw.empty:
         return raw
-    m = merged(raw)
     key = [k for k in PRICE_KEY if k in raw]
-    bad = m[m["disagree"] | m["before_disagree"]][key]
+
+    def spread(s: pd.Series) -> float:
+        s = s.dropna()
+        if s.empty or s.max() == 0:
+            return 0.0 if s.empty or s.min() == s.max() else 1.0
+        return float((s.max() - s.min()) / s.max())
+
+    groups = raw.groupby(key, dropna=False)
+    worst = pd.concat([groups["price_after_cny_per_m"].agg(spread), groups["price_before_cny_per_m"].agg(spread)],
+                      axis=1).max(axis=1)
+    bad = worst[worst > tolerance + 1e-9].reset_index()[key]
     if bad.empty:
         return raw.iloc[0:0]
     return raw.merge(bad, on=key, how="inner")
@@ -128,25 +147,191 @@ def summary(rows: pd.DataFrame) -> dict:
     }
 
 
+# ---------------------------------------------------------------- counting facts: announcements and vendors
+
+OBSERVED = "observed"
+LATER_MONTHS = 6            # "later cuts were shallower" needs data at least this long after May 2024
+COVERAGE_SLACK_DAYS = 365   # a vendor seen in the price data within a year of its newest row counts as covered to
+#                             the end: git price tables and plugin files are observed at irregular intervals
+
+
+def is_observed(rows: pd.DataFrame) -> pd.Series:
+    """True where the row is a price seen in force on its date, not an announcement."""
+    if "date_precision" not in rows:
+        return pd.Series(False, index=rows.index)
+    return rows["date_precision"].fillna("").astype(str).eq(OBSERVED)
+
+
+def _series_key(df: pd.DataFrame) -> list[str]:
+    return [k for k in ("vendor", "model", "direction", "tier") if k in df]
+
+
+def fill_before(rows: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
+    """Cut rows with a depth wherever the data allow one.
+
+    Where a row states no earlier price, the model's previous standard list price in the data stands in (same
+    vendor, model, direction and tier: the latest row dated before the cut); a model made free was cut by 100%
+    whatever it cost before. `depth_from` says which: 'stated', 'previous row', 'free' or '' (unknown), and
+    `before_date` is the date of the previous row where one was used.
+    """
+    out = rows.copy()
+    out["depth_from"] = ""
+    out["before_date"] = pd.NaT
+    if out.empty:
+        return out
+    stated = out["price_before_cny_per_m"].notna()
+    out.loc[stated, "depth_from"] = "stated"
+    key = _series_key(out)
+    hist = list_prices(history) if len(history) else history
+    need = out[~stated]
+    if len(hist) and len(need):
+        hist = hist.assign(_rank=grade_rank(hist["source_quality"])).sort_values(["date", "_rank"],
+                                                                                ascending=[True, False])
+        hist = hist.drop_duplicates(key + ["date"], keep="last")
+        right = hist[key + ["date", "price_after_cny_per_m", "source_quality"]].rename(columns={
+            "date": "_prev_date", "price_after_cny_per_m": "_prev_price", "source_quality": "_prev_quality"})
+        right[key] = right[key].fillna("").astype(str)
+        left = need[key + ["date"]].assign(_row=need.index)
+        left[key] = left[key].fillna("").astype(str)
+        found = pd.merge_asof(left.sort_values("date"), right.sort_values("_prev_date"), left_on="date",
+                              right_on="_prev_date", by=key, allow_exact_matches=False, direction="backward")
+        found = found.dropna(subset=["_prev_price"]).set_index("_row")
+        if len(found):
+            idx = found.index
+            out.loc[idx, "price_before_cny_per_m"] = found["_prev_price"]
+            out.loc[idx, "before_date"] = found["_prev_date"]
+            out.loc[idx, "depth_from"] = "previous row"
+            if "before_quality" in out:
+                out.loc[idx, "before_quality"] = found["_prev_quality"]
+    out["cut_fraction"] = 1 - out["price_after_cny_per_m"] / out["price_before_cny_per_m"]
+    free = out["price_after_cny_per_m"].eq(0)
+    out.loc[free & out["price_before_cny_per_m"].isna(), "depth_from"] = "free"
+    out.loc[free, "cut_fraction"] = 1.0
+    # A 'cut' whose previous row is not dearer is no measurable cut (e.g. a unit change between two tables).
+    out.loc[out["cut_fraction"] <= 0, ["cut_fraction", "depth_from"]] = [float("nan"), ""]
+    return out
+
+
+def event_key(rows: pd.DataFrame) -> pd.Series:
+    """The fact a cut row belongs to: its announcement_id, else one announcement per vendor and day, and for an
+    observed row without an announcement one observed change per vendor and day."""
+    ann = rows["announcement_id"].fillna("").astype(str) if "announcement_id" in rows else \
+        pd.Series("", index=rows.index)
+    own = rows["vendor"] + "-" + rows["date"].dt.strftime("%Y-%m-%d")
+    own = own.where(~is_observed(rows), own + "-observed")
+    return ann.where(ann != "", own)
+
+
+def events(models: pd.DataFrame) -> pd.DataFrame:
+    """One row per announcement or observed change, from one row per cut model (as from per_model on fill_before).
+
+    kind: 'announced' (an announcement_id or an announcement-dated row) or 'observed' (only observed rows, no
+    announcement). models: model variants cut; free: of them made free; deepest / median_cut over the models with a
+    depth; headline: the model with the deepest cut (ties: the dearer before the cut).
+    """
+    cols = ["event", "vendor", "date", "kind", "models", "free", "known", "deepest", "median_cut", "headline",
+            "headline_direction", "model_list", "grades", "n_sources"]
+    if models.empty:
+        return pd.DataFrame(columns=cols)
+    m = models.assign(_event=event_key(models), _observed=is_observed(models))
+    has_id = (m["announcement_id"].fillna("").astype(str) != "") if "announcement_id" in m else \
+        pd.Series(False, index=m.index)
+    m = m.assign(_has_id=has_id)
+    rows = []
+    for key, g in m.groupby("_event", sort=False):
+        known = g[g["cut_fraction"].notna()]
+        top = (known.sort_values(["cut_fraction", "price_before_cny_per_m", "model"],
+                                 ascending=[False, False, True]).iloc[0] if len(known) else g.iloc[0])
+        rows.append({
+            "event": key, "vendor": g["vendor"].iloc[0], "date": g["date"].min(),
+            "kind": "announced" if (g["_has_id"].any() or (~g["_observed"]).any()) else "observed",
+            "models": g["model"].nunique(), "free": int(g.drop_duplicates("model")["price_after_cny_per_m"].eq(0).sum()),
+            "known": len(known), "deepest": float(known["cut_fraction"].max()) if len(known) else float("nan"),
+            "median_cut": float(known["cut_fraction"].median()) if len(known) else float("nan"),
+            "headline": top["model"], "headline_direction": top["direction"], "model_list": sorted(set(g["model"])),
+            "grades": "".join(sorted(set(g["source_quality"]))),
+            "n_sources": int(g["n_sources"].max()) if "n_sources" in g else 1,
+        })
+    return pd.DataFrame(rows, columns=cols).sort_values(["date", "vendor"]).reset_index(drop=True)
+
+
+def by_vendor(models: pd.DataFrame, evs: pd.DataFrame) -> pd.DataFrame:
+    """Per vendor: announcements and observed changes, model variants cut and made free, and its median and
+    deepest cut over its models (each vendor counts once, however many variants it cut)."""
+    cols = ["vendor", "announcements", "observed", "models", "free", "known", "median_cut", "deepest"]
+    if models.empty:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for vendor, g in models.groupby("vendor", sort=False):
+        e = evs[evs["vendor"] == vendor]
+        known = g["cut_fraction"].dropna()
+        rows.append({"vendor": vendor, "announcements": int((e["kind"] == "announced").sum()),
+                     "observed": int((e["kind"] == "observed").sum()), "models": g["model"].nunique(),
+                     "free": int(g.drop_duplicates("model")["price_after_cny_per_m"].eq(0).sum()),
+                     "known": len(known),
+                     "median_cut": float(known.median()) if len(known) else float("nan"),
+                     "deepest": float(known.max()) if len(known) else float("nan")})
+    out = pd.DataFrame(rows, columns=cols)
+    first = models.groupby("vendor")["date"].min()
+    return out.assign(_first=out["vendor"].map(first)).sort_values(["_first", "vendor"]).drop(columns="_first") \
+        .reset_index(drop=True)
+
+
+def coverage(prices: pd.DataFrame) -> pd.DataFrame:
+    """Per vendor, the period its standard list prices are sourced for: first and last row, and whether the last row
+    falls within COVERAGE_SLACK_DAYS of the newest row in the data (covered to the end)."""
+    p = list_prices(prices) if len(prices) else prices
+    if p.empty:
+        return pd.DataFrame(columns=["first", "last", "to_end"])
+    span = p.groupby("vendor")["date"].agg(first="min", last="max")
+    end = p["date"].max()
+    span["to_end"] = span["last"] >= end - pd.Timedelta(days=COVERAGE_SLACK_DAYS)
+    return span
+
+
+def depth_after(models: pd.DataFrame, cov: pd.DataFrame, split=MAY_END) -> pd.DataFrame:
+    """Per vendor that cut by `split` and whose coverage runs to the end: median depth of its cuts up to `split`
+    against those after it (announced cuts and observed changes alike, one per model and date).
+
+    A vendor whose price data stop earlier is left out: that its later cuts are missing is a gap, not a finding.
+    """
+    cols = ["vendor", "before_median", "after_median", "after_n", "last"]
+    if models.empty:
+        return pd.DataFrame(columns=cols)
+    split = pd.Timestamp(split)
+    rows = []
+    for vendor, g in models.groupby("vendor", sort=False):
+        early = g[g["date"] <= split]["cut_fraction"].dropna()
+        late = g[g["date"] > split]["cut_fraction"].dropna()
+        if early.empty or vendor not in cov.index or not cov.loc[vendor, "to_end"]:
+            continue
+        rows.append({"vendor": vendor, "before_median": float(early.median()),
+                     "after_median": float(late.median()) if len(late) else float("nan"), "after_n": len(late),
+                     "last": cov.loc[vendor, "last"]})
+    return pd.DataFrame(rows, columns=cols)
+
+
 # ---------------------------------------------------------------- the mid-2024 ladder
 
-def ladder(prices: pd.DataFrame, fx: pd.DataFrame, date=LADDER_DATE, start=LADDER_FROM,
-           direction: str = "input") -> pd.DataFrame:
-    """List prices in force on `date` (latest announcement from `start` on) for Chinese vendors, plus the OpenAI
-    benchmark models, every USD price converted at the one fx.csv rate nearest to `date`.
+def ladder(prices: pd.DataFrame, fx: pd.DataFrame, date=LADDER_DATE, direction: str = "input") -> pd.DataFrame:
+    """Standard list prices in force on `date` for every Chinese model then on sale (data.on_sale: latest row up to
+    the date, launched and not retired), plus the OpenAI benchmark models, every USD price converted at the one
+    fx.csv rate nearest to `date`.
 
     Columns added: price_cny_per_m (the ladder price), ladder_fx_date, ladder_cny_per_usd (NaN/NaT for CNY rows),
     benchmark (True for GPT-4o and GPT-4o mini).
     """
-    date, start = pd.Timestamp(date), pd.Timestamp(start)
-    p = list_prices(prices)
-    p = p[(p["direction"] == direction) & (p["date"] >= start) & (p["date"] <= date)]
-    is_bench = (p["vendor"] == BENCHMARK_VENDOR) & p["model"].isin(BENCHMARKS)
-    p = p[is_bench | (p["kind"].isin(["cloud", "model_company"]))]
+    date = pd.Timestamp(date)
+    p = list_prices(prices) if len(prices) else prices
+    p = p[p["direction"] == direction] if len(p) else p
+    if len(p):
+        p = on_sale(p, date)
+        is_bench = (p["vendor"] == BENCHMARK_VENDOR) & p["model"].isin(BENCHMARKS)
+        p = p[is_bench | (p["kind"].isin(["cloud", "model_company"]))]
     if p.empty:
         return p.assign(price_cny_per_m=pd.Series(dtype=float), ladder_fx_date=pd.Series(dtype="datetime64[ns]"),
                         ladder_cny_per_usd=pd.Series(dtype=float), benchmark=pd.Series(dtype=bool))
-    p = p.sort_values("date").drop_duplicates(["vendor", "model"], keep="last").copy()
+    p = p.copy()
     currency = p["unit"].map(lambda u: UNITS[u][0])
     per_tokens = p["unit"].map(lambda u: UNITS[u][1])
     usd = currency == "USD"
@@ -161,6 +346,36 @@ def ladder(prices: pd.DataFrame, fx: pd.DataFrame, date=LADDER_DATE, start=LADDE
     p["price_cny_per_m"] = p["price_after"] * (1_000_000 / per_tokens) * p["ladder_cny_per_usd"].where(usd, 1.0)
     p["benchmark"] = (p["vendor"] == BENCHMARK_VENDOR) & p["model"].isin(BENCHMARKS)
     return p.sort_values(["price_cny_per_m", "vendor", "model"], ascending=[False, True, True]).reset_index(drop=True)
+
+
+def vendor_ladder(lad: pd.DataFrame) -> pd.DataFrame:
+    """One row per Chinese vendor on the ladder: models on sale, its cheapest price (and model) and its cheapest
+    flagship-tier price (the catalogue's tier; NaN where no flagship of it is priced)."""
+    cols = ["vendor", "models", "cheapest", "cheapest_model", "flagship", "flagship_model"]
+    china = lad[~lad["benchmark"]] if len(lad) else lad
+    if china.empty:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for vendor, g in china.groupby("vendor"):
+        g = g.sort_values(["price_cny_per_m", "model"])
+        tier = g["model_tier"] if "model_tier" in g else pd.Series("", index=g.index)
+        flag = g[tier.fillna("") == "flagship"]
+        rows.append({"vendor": vendor, "models": g["model"].nunique(), "cheapest": float(g["price_cny_per_m"].iloc[0]),
+                     "cheapest_model": g["model"].iloc[0],
+                     "flagship": float(flag["price_cny_per_m"].iloc[0]) if len(flag) else float("nan"),
+                     "flagship_model": flag["model"].iloc[0] if len(flag) else ""})
+    return pd.DataFrame(rows, columns=cols).sort_values(["cheapest", "vendor"]).reset_index(drop=True)
+
+
+def vendors_below(vl: pd.DataFrame, column: str, price: float) -> tuple[int, int, int]:
+    """(vendors whose `column` price is below `price`, vendors with such a price, of the first those within
+    CLOSE_CALL of it)."""
+    known = vl.dropna(subset=[column]) if len(vl) else vl
+    if math.isnan(price) or known.empty:
+        return 0, len(known), 0
+    below = known[known[column] < price]
+    close = below[below[column] >= price * (1 - CLOSE_CALL)]
+    return len(below), len(known), len(close)
 
 
 def ladder_rate(lad: pd.DataFrame):
