@@ -55,8 +55,8 @@ def counts_sentence(scores) -> str:
         tested = scores[scores["robustness"].str.len() > 0]
         holds = tested[tested["robustness"].str.startswith("holds")]
         if len(c_only):
-            text += (f" {len(c_only)} of the verdicts ({', '.join(c_only['claim'])}) rest on grade-C (aggregator) "
-                     "sources only.")
+            text += (f" {len(c_only)} of the verdicts ({', '.join(c_only['claim'])}) "
+                     f"{'rests' if len(c_only) == 1 else 'rest'} on grade-C (aggregator) sources only.")
         if len(tested):
             text += (f" {len(holds)} of the {len(tested)} verdicts tested for robustness "
                      f"{'holds' if len(holds) == 1 else 'hold'} under every alternative.")
