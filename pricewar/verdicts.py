@@ -184,8 +184,8 @@ REGISTRY = {c.id: c for c in [
           "held back, the movers gained share against them; where usage is measured before and after the cuts, it "
           "grew faster after them.",
           "Supported if it was said and every measurable deed points the same way; partly if said but not borne out "
-          "(or not measurable), or borne out but not said; not supported if neither; not testable if nothing can be "
-          "read.",
+          "(or not measurable), or borne out but not said; not supported if neither; not testable if no first-round "
+          "cut is in the data or nothing can be read.",
           ("'the cuts' read as every mover's (two or more movers said so)", "statements of any year",
            "'taking the market' read strictly as naming market share",
            "vendors with no sourced price move counted as holding back", "grade-C sources left out",

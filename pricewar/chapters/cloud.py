@@ -488,7 +488,9 @@ def verdict_c5(status: pd.DataFrame, vendors: pd.DataFrame, shares: pd.DataFrame
         halves["aggressive"] = {"more": "yes", "tie": "tie", "less": "no", "na": "na"}[res["outcome"]]
         who = "firms without a public cloud" if startups else "established firms without a public cloud"
         if res["outcome"] == "na":
-            parts.append(f"On price moves, the proxy for positioning, no {who} has a known first-round status, so "
+            side = "cloud vendor" if not res["cloud_known"] else (
+                "firm without a public cloud" if startups else "established firm without a public cloud")
+            parts.append(f"On price moves, the proxy for positioning, no {side} has a known first-round status, so "
                          "the comparison is not possible.")
         else:
             first = status[status["status"] == "moved"].sort_values("first")
@@ -653,6 +655,9 @@ def verdict_c11(statements: pd.DataFrame, usage: pd.DataFrame, shares: pd.DataFr
     """
     parts = []
     moved = movers(status)
+    if not moved:
+        return Verdict("C11", UNTESTABLE, "No first-round price move is in the data, so there is no cut to read an "
+                                          "aim into.")
     ids = [CLOUD_CUT_VENDOR] if who == "alibaba" else sorted(moved)
     pool = statements[statements["vendor"].isin(ids)] if len(statements) else statements
     if year is not None and len(pool):
@@ -673,8 +678,10 @@ def verdict_c11(statements: pd.DataFrame, usage: pd.DataFrame, shares: pd.DataFr
                          + (f" ({prose.listing(name(v, vendors) for v in sorted(set(said_rows['vendor'])))})"
                             if who != "alibaba" else "") + f", {grades(said_rows)}.")
         else:
-            parts.append(f"Said: none of the {occasions(pool)} statements by {subject} {period} ties the cuts to "
-                         f"{what}" + (f" (only {by} mover does)" if who != "alibaba" and by else "") + ".")
+            n = occasions(pool)
+            parts.append(f"Said: {'the one statement' if n == 1 else f'none of the {n} statements'} by {subject} "
+                         f"{period} {'does not tie' if n == 1 else 'ties'} the cuts to {what}"
+                         + (f" (only {by} mover does)" if who != "alibaba" and by else "") + ".")
     done = []
     changes = (changes_of or share_changes)(shares, status, no_move_is_hold)
     st = share_test(changes)
