@@ -253,6 +253,21 @@ def lowering_moves(prices: pd.DataFrame, announcements: pd.DataFrame | None = No
     return out.reset_index()[cols].sort_values(["date", "vendor"]).reset_index(drop=True)
 
 
+def raising_moves(prices: pd.DataFrame, announcements: pd.DataFrame | None = None, after=WAR_END) -> pd.DataFrame:
+    """Price rises after `after` (a list-price raise, or the end of a promotion), one row per vendor and
+    announcement: the other side of "kept cutting", shown beside it."""
+    keys = set()
+    if len(prices):
+        p = list_prices(prices)
+        p = p[(p["date"] > after) & p["event"].isin(["raise", "end"])]
+        ann = p["announcement_id"].fillna("") if "announcement_id" in p else pd.Series("", index=p.index)
+        keys |= {(v, a or f"{v}-{d:%Y-%m-%d}") for v, a, d in zip(p["vendor"], ann, p["date"])}
+    if announcements is not None and len(announcements):
+        a = announcements[(announcements["date"] > after) & (announcements["kind"] == "raise")]
+        keys |= set(zip(a["vendor"], a["announcement_id"]))
+    return pd.DataFrame(sorted(keys), columns=["vendor", "announcement"])
+
+
 def withdrawals(statements: pd.DataFrame) -> pd.DataFrame:
     """Statements after the first round in which a firm says it withdraws from the frontier (stance 'withdraw')."""
     if statements.empty:
