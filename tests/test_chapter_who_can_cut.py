@@ -240,3 +240,14 @@ def test_aftermath_keeps_one_event_per_day_and_only_new_price_lows():
 @pytest.mark.parametrize("reading", list(wcc.READINGS))
 def test_every_reading_gives_a_verdict(reading):
     assert c8(reading=reading).verdict in (SUPPORTED, PARTLY, NOT_SUPPORTED)
+
+
+def test_price_rises_are_counted_by_announcement_beside_the_cuts():
+    p = prices(*FIRST, price("2025-02-09", "deepseek", "DeepSeek-V3", 2, event="end", before=1,
+                             announcement="deepseek-2025-02-09"),
+               price("2025-02-09", "deepseek", "DeepSeek-V3", 8, event="end", before=2, direction="output",
+                     announcement="deepseek-2025-02-09"),
+               price("2025-09-05", "deepseek", "DeepSeek-V3.1", 4, event="raise", before=2))
+    rises = wcc.raising_moves(p)
+    assert rises["announcement"].tolist() == ["deepseek-2025-02-09", "deepseek-2025-09-05"]
+    assert wcc.raising_moves(prices(*FIRST)).empty

@@ -31,7 +31,7 @@ WAR_END = pd.Timestamp("2024-06-30")
 LOW_LAUNCH_MAX = 1.0
 # Readings of "has the four traits" (每家 "should have" all four; how strictly to read a 'partly'):
 READINGS = {
-    "lenient": "at least 3 of the 4 traits (partly = half) and no outright 'no'",
+    "lenient": "3 or more of the 4, a 'partly' counting half, and no outright 'no'",
     "strict": "all four traits assessed 'yes'",
     "loose": "no trait assessed an outright 'no'",
 }
@@ -253,6 +253,21 @@ def lowering_moves(prices: pd.DataFrame, announcements: pd.DataFrame | None = No
     return out.reset_index()[cols].sort_values(["date", "vendor"]).reset_index(drop=True)
 
 
+def raising_moves(prices: pd.DataFrame, announcements: pd.DataFrame | None = None, after=WAR_END) -> pd.DataFrame:
+    """Price rises after `after` (a list-price raise, or the end of a promotion), one row per vendor and
+    announcement: the other side of "kept cutting", shown beside it."""
+    keys = set()
+    if len(prices):
+        p = list_prices(prices)
+        p = p[(p["date"] > after) & p["event"].isin(["raise", "end"])]
+        ann = p["announcement_id"].fillna("") if "announcement_id" in p else pd.Series("", index=p.index)
+        keys |= {(v, a or f"{v}-{d:%Y-%m-%d}") for v, a, d in zip(p["vendor"], ann, p["date"])}
+    if announcements is not None and len(announcements):
+        a = announcements[(announcements["date"] > after) & (announcements["kind"] == "raise")]
+        keys |= set(zip(a["vendor"], a["announcement_id"]))
+    return pd.DataFrame(sorted(keys), columns=["vendor", "announcement"])
+
+
 def withdrawals(statements: pd.DataFrame) -> pd.DataFrame:
     """Statements after the first round in which a firm says it withdraws from the frontier (stance 'withdraw')."""
     if statements.empty:
@@ -449,7 +464,13 @@ def verdict_c8(table: pd.DataFrame, names: pd.Series, reading: str = "lenient", 
     gaps = {c: _mean(SCORE[r[c]] for r in ahead) - _mean(SCORE[r[c]] for r in behind) for c in CONDITIONS}
     split = sorted((c for c in CONDITIONS if gaps[c] == gaps[c] and gaps[c] >= separates - 1e-9),
                    key=lambda c: -gaps[c])
-    lead = (f"{len(ahead)} firms {verb} {when}; {len(behind)} {fell}"
+    if outcome == "hindsight":
+        cats = [(o, sum(r["outcome"] == o for r in behind)) for o in FELL_BACK]
+        fell = prose.listing(f"{n} {o}" for o, n in cats if n) or "none held back or withdrew"
+        lead = f"{len(ahead)} firms {verb} {when}; {fell}"
+    else:
+        lead = f"{len(ahead)} firms {verb} {when}; {len(behind)} {fell}"
+    lead = (lead
             + (f", and for {len(unknown)} the course is not in the data" if unknown else "") + ". ")
     means = (f"Those that {verb} meet on average {_mean(r['score'] for r in ahead):.1f} of the 4 traits"
              + (f", the others {_mean(r['score'] for r in behind):.1f}" if behind else "") + " (yes = 1, partly = 0.5).")
@@ -466,9 +487,10 @@ def verdict_c8(table: pd.DataFrame, names: pd.Series, reading: str = "lenient", 
     strict = [r for r in ahead if r["has_strict"]]
     if reading != "strict" and len(strict) < len(ahead):
         alibaba = any(r["vendor"] == "alibaba" for r in ahead) and not any(r["vendor"] == "alibaba" for r in strict)
-        parts.append(f"Read strictly (all four 'yes'), {len(strict)} of the {len(ahead)} qualify"
-                     + (f" ({prose.listing(name[r['vendor']] for r in strict)})" if strict else "")
-                     + (", and Alibaba Cloud is not among them" if alibaba else "") + ".")
+        parts.append(f"Read strictly (all four 'yes'), {len(strict)} of the {len(ahead)} qualify "
+                     f"({prose.listing(name[r['vendor']] for r in strict)})." if strict else
+                     f"Read strictly (all four 'yes'), none of the {len(ahead)} qualifies"
+                     + (", not even Alibaba Cloud." if alibaba else "."))
     evidence = lead + " ".join(parts) + " " + means
     if not behind:
         return Verdict("C8", NOT_SUPPORTED, evidence + " No firm in the data fell back, so nothing tells the traits "
