@@ -526,7 +526,16 @@ def _drawn_texts(fig, renderer):
             continue
         out.append(text)
     own = {id(t) for t in getattr(fig, "_pricewar_texts", ())}
+    # A legend places its texts only when drawn: it counts as one box, which it computes itself for any layout.
+    legends = [a.get_legend() for a in fig.axes if a.get_legend() is not None] + list(fig.legends)
+    inside = {id(t) for leg in legends for t in [*leg.get_texts(), leg.get_title()]}
+    out = [t for t in out if id(t) not in inside]
     boxes = []
+    for leg in legends:
+        if leg.get_visible():
+            box = leg.get_window_extent(renderer)
+            if box.width > 0 and box.height > 0:
+                boxes.append((box.x0, box.y0, box.x1, box.y1, False))
     for text in out:
         try:
             box = text.get_window_extent(renderer)
