@@ -315,3 +315,14 @@ def test_disagreement_tolerance_leaves_out_rounding():
                       url="https://other.example/qwen")]
     assert len(pc.disagreements(prices(rows))) == 3
     assert pc.disagreements(prices(rows), tolerance=pc.DISAGREE_TOLERANCE).empty
+
+
+def test_a_model_priced_on_two_days_counts_once_as_a_variant():
+    rows = [row("2024-05-21", "alibaba", "Qwen-Long", 0.5, 20, announcement="alibaba-2024-05-21"),
+            row("2024-05-22", "alibaba", "Qwen-Long", 2, direction="output", precision="observed",
+                announcement="alibaba-2024-05-21")]
+    dated = models_of(rows)
+    assert len(dated) == 2                                   # one row per model and date ...
+    one = pc.one_per_model(dated)
+    assert len(one) == 1 and one["direction"].iloc[0] == "input"   # ... but one model variant
+    assert pc.summary(one)["models"] == 1 and pc.events(dated)["models"].iloc[0] == 1

@@ -123,6 +123,17 @@ def per_model(rows: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def one_per_model(rows: pd.DataFrame) -> pd.DataFrame:
+    """One row per vendor and model over a period (as from per_model): the input price where there is one, else the
+    output price, and the earliest date; so a model whose input and output were priced on different days counts
+    once."""
+    if rows.empty:
+        return rows
+    order = rows.assign(_dir=(rows["direction"] != "input").astype(int))
+    return (order.sort_values(["vendor", "model", "_dir", "date"]).drop_duplicates(["vendor", "model"])
+            .drop(columns="_dir").reset_index(drop=True))
+
+
 def ranked(rows: pd.DataFrame) -> pd.DataFrame:
     """Cuts with a known before price, deepest first (ties: the dearer model before the cut first)."""
     known = rows[rows["cut_fraction"].notna()]
