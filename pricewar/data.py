@@ -154,12 +154,24 @@ def on_sale(prices: pd.DataFrame, date) -> pd.DataFrame:
     return latest.reset_index(drop=True)
 
 
+DISAGREE_TOLERANCE = 0.05   # sources within 5% of each other agree: rounding, or a USD list price beside a CNY one
+
+
+def price_spread(s: pd.Series) -> float:
+    """How far apart the prices are, as a fraction of the largest (0: all equal; 1: free against priced)."""
+    s = s.dropna()
+    if s.empty or s.max() == 0:
+        return 0.0 if s.empty or s.min() == s.max() else 1.0
+    return float((s.max() - s.min()) / s.max())
+
+
 def consensus(prices: pd.DataFrame, key=PRICE_KEY) -> pd.DataFrame:
     """One row per announced price, when several sources report it.
 
     The row comes from the best-graded source; a price before the change that only a weaker source gives is
     filled in (in CNY per 1M tokens, so units never mix). `n_sources` counts the sources, and `disagree` flags
-    announcements whose sources state different new prices: kept and shown, not hidden.
+    announcements whose sources state new prices more than DISAGREE_TOLERANCE apart (a vendor's USD list price
+    converted at the day's rate is not exactly its CNY price): kept and shown, not hidden.
     """
     df = prices.copy()
     key = [k for k in key if k in df]  # hand-made tables (tests) may have no tier column
@@ -171,7 +183,7 @@ def consensus(prices: pd.DataFrame, key=PRICE_KEY) -> pd.DataFrame:
     with_before = df.dropna(subset=["price_before_cny_per_m"]).groupby(key, sort=False, dropna=False)
     best["before_quality"] = with_before["source_quality"].first()  # grade of the source of the earlier price
     best["n_sources"] = groups.size()
-    best["disagree"] = groups["price_after_cny_per_m"].agg(lambda s: s.round(9).nunique() > 1)
+    best["disagree"] = groups["price_after_cny_per_m"].agg(price_spread) > DISAGREE_TOLERANCE + 1e-9
     best["cut_fraction"] = 1 - best["price_after_cny_per_m"] / best["price_before_cny_per_m"]
     return best.reset_index().drop(columns="_rank").sort_values(["date", "vendor", "model"]).reset_index(drop=True)
 
