@@ -191,7 +191,7 @@ def test_every_dated_table_is_cut_by_the_date_it_became_known(data_copy):
     dated = [name for name, r in _schema(str(data_copy)).items()
              if any(f["name"] == "date" and f["type"] == "date" for f in r["schema"]["fields"])]
     assert {"price_changes", "announcements", "statements", "conditions", "benchmark_scores", "fx"} <= set(dated)
-    for table in dated:
+    for table in set(dated) - {"usage"}:   # usage is cut by when a figure was stated (a forecast is dated by its target)
         df = ds.load(table)
         assert df["date"].notna().all() and (df["date"] <= AS_OF).all(), table
     usage = ds.load("usage")
