@@ -20,6 +20,7 @@ class Sensitivity:
     base: Verdict
     results: list[tuple[str, str]] = field(default_factory=list)  # (alternative, verdict)
     as_tested: str = ""   # the rule's verdict before settle() may soften base.verdict; flips compare with it
+    shown: list[tuple[str, str]] = field(default_factory=list)  # proxies shown beside the verdict, never deciding it
 
     def __post_init__(self):
         self.as_tested = self.as_tested or self.base.verdict
@@ -42,6 +43,7 @@ class Sensitivity:
         """Markdown: the main reading, then each alternative and its verdict."""
         rows = ["| Reading or data | Verdict |", "|---|---|", f"| as tested | {self.as_tested} |"]
         rows += [f"| {label} | {v}{' (changes)' if v != self.as_tested else ''} |" for label, v in self.results]
+        rows += [f"| {label} (a proxy, shown, not a reading of the claim) | {v} |" for label, v in self.shown]
         return "\n".join(rows)
 
 
