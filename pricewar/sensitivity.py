@@ -119,6 +119,9 @@ def strength(v: Verdict, *frames: pd.DataFrame, independent_by: str = "host") ->
                      ignore_index=True) if any(len(f) and "source_url" in f for f in frames) else pd.DataFrame()
     if rows.empty:
         return v
+    from .chapter import citation_rows
+
+    v.citations = citation_rows(*frames)
     hosts = rows["source_url"].str.split("/").str[2].str.removeprefix("www.")
     v.sources = int(hosts.nunique()) if independent_by == "host" else int(rows["source_url"].nunique())
     v.best_grade = min(rows["source_quality"])

@@ -95,8 +95,7 @@ def setup() -> None:
         names.append(font_manager.FontProperties(fname=str(path)).get_name())
     cjk = names[0]
     plt.rcParams.update({
-        # Latin text in DejaVu Sans; any glyph it lacks falls back to Noto Sans SC, glyph by glyph.
-        "font.family": ["DejaVu Sans", cjk],
+        "font.family": [cjk],  # Noto Sans SC for Latin and Chinese alike: the pages' and slides' face too
         "font.size": 13,
         "axes.titlesize": 13,
         "axes.labelsize": 12,

@@ -216,6 +216,9 @@ class Verdict:
     sources: int = 0               # independent sources behind the evidence (0 = not counted)
     best_grade: str = ""           # best grade among them
     grade_c_only: bool = False
+    # The sources the evidence rests on, one dict per address (source_url, source_quality, what it says, date):
+    # the claim box cites them by number from the page's source list.
+    citations: list[dict] = field(default_factory=list)
 
     def __post_init__(self):
         if self.claim not in CLAIMS:

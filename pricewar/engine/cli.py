@@ -187,7 +187,7 @@ def _build_locked(args, cache_dir: Path, started: float) -> int:
         preview = publish.write_preview(cache_dir, names, args.out, as_of, args.data)
         say(f"Preview of {names[0]}: {preview / (names[0] + '.html')} (site/ and figures/ were not touched)")
         return 0
-    key = publish.publish_key(cache_dir, names, as_of)
+    key = publish.publish_key(cache_dir, names, as_of, args.data)
     # What was published where: one cache may serve several output folders (--cache-dir).
     if not isinstance(state.data.get("published"), dict):
         state.data["published"] = {}

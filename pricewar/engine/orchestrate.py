@@ -232,7 +232,7 @@ class Executor:
                                  1) from None
 
         # Cut the chart font once, before parallel kernels race for it.
-        fonts.static_fonts(fonts.cjk_characters(fonts.project_texts(self.args.data, self.args.notebooks)), say)
+        fonts.static_fonts(fonts.chart_characters(fonts.project_texts(self.args.data, self.args.notebooks)), say)
         durations = self.state.data.get("seconds", {})
         todo.sort(key=lambda p: -durations.get(p.stem, 0))  # longest first balances the workers
         say(f"  executing {len(todo)} notebook(s), {min(len(todo), max(1, self.args.jobs))} at a time")
