@@ -107,7 +107,8 @@ def settle(s: Sensitivity) -> Verdict:
     v = s.base
     v.robustness = s.line()
     if v.verdict in (SUPPORTED, NOT_SUPPORTED) and s.flips:
-        v.evidence += f" It is rated partly supported because {s.flips[0][0]} makes it {s.flips[0][1]}."
+        v.evidence += (f" It is rated partly supported, not {v.verdict}: with {s.flips[0][0]}, it would be "
+                       f"{s.flips[0][1]}.")
         v.verdict = PARTLY
     return v
 
