@@ -15,11 +15,18 @@ from .data import record_listing, record_read
 from .verdicts import CLAIMS, Verdict
 
 
-def say(markdown: str) -> None:
-    """Show generated Markdown as prose in the page."""
-    from IPython.display import Markdown, display
+def say(markdown: str, sources=None) -> None:
+    """Show generated Markdown as prose in the page. With `sources` (a frame or a list of frames: the rows a table
+    in the Markdown was computed from), each table cites them in a line under it."""
+    from IPython.display import HTML, Markdown, display
 
-    display(Markdown(markdown))
+    if sources is None:
+        display(Markdown(markdown))
+        return
+    frames = [f for f in (sources if isinstance(sources, (list, tuple)) else [sources]) if isinstance(f, pd.DataFrame)]
+    refs = cite(citation_rows(*frames), "Sources of the table above")
+    line = f'<p class="table-refs">{refs.strip()}</p>' if refs else ""
+    display(HTML(_markdown(markdown).replace("</table>", "</table>" + line)))
 
 
 def record(name: str, title: str, finding: str, verdicts: list[Verdict], summary: list[str] | None = None) -> None:
@@ -123,6 +130,8 @@ def cite(citations, label: str = "Sources") -> str:
         parts.append(f'<a class="cite" data-src="{escape(url, quote=True)}" href="{escape(link, quote=True)}">'
                      f'{escape(host)}</a>' if link else
                      f'<span class="cite" data-src="{escape(url, quote=True)}">{escape(host)}</span>')
+    if not label:  # in a table's cell: the numbers alone
+        return f'<span class="refs">{", ".join(parts)}</span>'
     return f' <span class="refs">{escape(label)}: {", ".join(parts)}</span>'
 
 
@@ -133,6 +142,63 @@ def figure_sources(name: str, *frames: pd.DataFrame) -> None:
     refs = cite(citation_rows(*frames), "Sources of the chart above")
     if refs:
         display(HTML(f'<p class="figure-refs" data-figure="{escape(name, quote=True)}">{refs.strip()}</p>'))
+
+
+def table(frame: pd.DataFrame, intro: str = "", sources=None, by=None) -> None:
+    """Show a table whose numbers cite the rows they were computed from (see table_html)."""
+    from IPython.display import HTML, display
+
+    display(HTML(table_html(frame, intro, sources, by)))
+
+
+_MD = None
+
+
+def _markdown(text: str) -> str:
+    global _MD
+    if _MD is None:
+        from markdown_it import MarkdownIt
+
+        _MD = MarkdownIt("commonmark", {"html": False}).enable("table")  # as the page renders generated prose
+    return _MD.render(text)
+
+
+def table_html(frame: pd.DataFrame, intro: str = "", sources=None, by=None) -> str:
+    """A table (and the Markdown introducing it) whose numbers cite their sources; the page numbers them [N].
+
+    Each row cites the rows it was computed from, in a last column "Sources": its own `source_url` (a column not
+    shown), or, with `by`, the rows of `sources` (a frame or a list of frames) whose `by.name` column (or, for a
+    frame `by`, every one of its columns) equals the row's key. `by` is aligned with `frame` by index: the keys
+    as the data hold them, before the table relabels them. Without either, the table's sources (`sources`) are
+    cited in one line under it. Every value is escaped (the Markdown is rendered without HTML).
+    """
+    frames = [f for f in (sources if isinstance(sources, (list, tuple)) else [sources]) if isinstance(f, pd.DataFrame)]
+    rows = pd.concat([f for f in frames if len(f) and "source_url" in f], ignore_index=True) \
+        if any(len(f) and "source_url" in f for f in frames) else pd.DataFrame(columns=["source_url"])
+    shown = frame.drop(columns=[c for c in ("source_url",) if c in frame])
+    cells: list[str] = []
+    if by is not None or "source_url" in frame:
+        keys = by.to_frame() if isinstance(by, pd.Series) else by
+        marks = []
+        for index in frame.index:
+            if keys is not None:
+                key = keys.loc[index]
+                match = rows
+                for column in keys.columns:
+                    match = match[match[column].astype(str) == str(key[column])] if column in match else match.iloc[0:0]
+            else:
+                url = frame.at[index, "source_url"]
+                match = frame.loc[[index]] if pd.notna(url) and str(url).strip() else frame.iloc[0:0]
+            cells.append(cite(citation_rows(match), label=""))
+            marks.append(f"CITEREF{len(cells) - 1}X" if cells[-1] else "")
+        shown = shown.assign(Sources=marks)
+    markup = _markdown((intro + "\n\n" if intro else "") + shown.to_markdown(index=False))
+    for i, cell in enumerate(cells):
+        markup = markup.replace(f"CITEREF{i}X", cell, 1)
+    if not cells:
+        refs = cite(citation_rows(rows), "Sources of the table above")
+        markup += f'<p class="table-refs">{refs.strip()}</p>' if refs else ""
+    return markup
 
 
 def cited_frame() -> pd.DataFrame:
@@ -273,11 +339,17 @@ def _dates(group: pd.DataFrame) -> str:
 
 def show_sensitivity(tested) -> None:
     """For each claim, a small table: the verdict as tested and under each alternative (generated, escaped)."""
+    from IPython.display import HTML, display
+
     from .verdicts import REGISTRY
 
     parts = []
     for v, s in tested:
         claim = REGISTRY[v.claim]
-        parts.append(f"**{v.claim}: how robust.** Reading tested: {claim.reading} Rule: {claim.rule} "
-                     f"Robustness: {s.line()}.\n\n{s.table()}")
-    say("\n\n".join(parts))
+        intro = (f"**{v.claim}: how robust.** Reading tested: {claim.reading} Rule: {claim.rule} "
+                 f"Robustness: {s.line()}.")
+        # The alternatives are the verdict's own inputs, changed: the table cites the verdict's sources.
+        refs = cite(v.citations, f"Sources of the {v.claim} verdict tested")
+        parts.append(_markdown(intro + "\n\n" + s.table())
+                     + (f'<p class="table-refs">{refs.strip()}</p>' if refs else ""))
+    display(HTML("\n".join(parts)))

@@ -60,6 +60,24 @@ def test_the_source_list_includes_everything_cited_on_the_page():
     assert 'data-src="https://d.example/x"' in html and 'data-src="https://e.example/y"' in html
 
 
+def test_a_table_cites_each_row_its_sources_or_all_of_them_under_it():
+    chapter._CITED.clear()
+    rows = pd.DataFrame({"vendor": ["a", "a", "b"], "source_url": ["https://x.example/1", "https://y.example/2",
+                                                                   "https://z.example/3"],
+                         "source_quality": ["A", "B", "C"]})
+    shown = pd.DataFrame({"vendor": ["A <1>", "B"], "n": [2, 1]})
+    per_row = chapter.table_html(shown, "**Per vendor**", rows, by=pd.Series(["a", "b"], name="vendor"))
+    whole = chapter.table_html(shown, "", rows)
+    body = references.number(per_row + whole + chapter.sources_html())
+    chapter._CITED.clear()
+    first, second = re.findall(r"<table>.*?</table>", body, re.S)
+    cells = [re.findall(r'href="#src-(\d+)"', r) for r in re.findall(r"<tr>.*?</tr>", first, re.S)[1:]]
+    assert cells == [["1", "2"], ["3"]] and "A &lt;1&gt;" in first and "<strong>Per vendor</strong>" in body
+    assert 'class="ref"' not in second
+    assert re.search(r'</table>\s*<p class="table-refs"><span class="refs">Sources of the table above: '
+                     r'<a class="ref" href="#src-1"', body)
+
+
 def test_every_reference_resolves_and_every_claim_and_chart_cites(full_build):
     pages = sorted((full_build / "site").glob("*.html"))
     cited_pages = 0
@@ -76,6 +94,13 @@ def test_every_reference_resolves_and_every_claim_and_chart_cites(full_build):
         for fig in re.finditer(r'<figure id="fig-([^"]+)" class="chart">.*?</figure>', text, re.S):
             caption = re.search(r"<figcaption>.*?</figcaption>", fig.group(0), re.S).group(0)
             assert 'class="ref"' in caption, f"{page.name}: the caption of {fig.group(1)} cites no source"
+        # Every table cites its sources: in its cells (a Sources column) or in the line under it. The source list
+        # is a list, not a table; every table on a chapter page shows sourced numbers (a sensitivity table cites
+        # the sources of the verdict it tests).
+        for table in re.finditer(r'<table\b.*?</table>(?:\s*</div>)*\s*(?:<p class="table-refs">.*?</p>)?', text,
+                                 re.S):
+            head = re.sub(r"<[^>]+>", " ", re.search(r"<tr>.*?</tr>", table.group(0), re.S).group(0)).split()
+            assert 'class="ref"' in table.group(0), f"{page.name}: a table cites no source ({' '.join(head)[:60]})"
         items = re.findall(r'<li id="src-(\d+)"[^>]*>(.*?)</li>', text, re.S)
         assert [int(n) for n, _ in items] == list(range(1, len(items) + 1)), f"{page.name}: one numbering"
         for n, item in items:

@@ -236,6 +236,15 @@ def window_coverage(prices: pd.DataFrame, end=WAR_END) -> set:
     return set(span[(span["min"] <= end) & (span["max"] >= end)].index)
 
 
+def first_round_rows(*frames: pd.DataFrame, start=WAR_START, end=WAR_END) -> pd.DataFrame:
+    """The rows of the first round's window that first_round reads (prices, announcements, statements): what a
+    vendor's first-round status is computed from, for the table to cite."""
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    rows = [f[(f["date"] >= start) & (f["date"] <= end)] for f in frames
+            if isinstance(f, pd.DataFrame) and len(f) and "date" in f and "source_url" in f]
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["vendor", "source_url"])
+
+
 def first_round(prices: pd.DataFrame, vendors: pd.DataFrame, announcements: pd.DataFrame | None = None,
                 statements: pd.DataFrame | None = None, covered: set | None = None, start=WAR_START, end=WAR_END,
                 cheap: float = CHEAP_LAUNCH_CNY_PER_M, free_tokens_count: bool = False) -> pd.DataFrame:

@@ -450,6 +450,19 @@ def ladder_rows(lad: pd.DataFrame) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- the article's own figures
 
+def _figure_rows(p: pd.DataFrame, fig: dict) -> pd.DataFrame:
+    return p[(p["vendor"] == fig["vendor"]) & (p["direction"] == "input")
+             & p["model"].str.lower().str.startswith(fig["prefix"])
+             & (p["date"] >= fig["start"]) & (p["date"] <= fig["end"])] if len(p) else p
+
+
+def article_rows(raw: pd.DataFrame) -> pd.DataFrame:
+    """The sourced price rows article_check compares the article's figures with (for its table to cite)."""
+    p = list_prices(raw) if len(raw) else raw
+    rows = [_figure_rows(p, fig) for fig in ARTICLE_FIGURES]
+    return pd.concat(rows, ignore_index=True) if len(p) else p
+
+
 def article_check(raw: pd.DataFrame) -> pd.DataFrame:
     """The article's two yuan-per-1K figures against the sourced rows, with the unit conversion spelled out.
 
@@ -460,9 +473,7 @@ def article_check(raw: pd.DataFrame) -> pd.DataFrame:
     p = list_prices(raw) if len(raw) else raw
     for fig in ARTICLE_FIGURES:
         claimed = fig["per_1k"] * PER_1K_TO_PER_1M
-        rows = p[(p["vendor"] == fig["vendor"]) & (p["direction"] == "input")
-                 & p["model"].str.lower().str.startswith(fig["prefix"])
-                 & (p["date"] >= fig["start"]) & (p["date"] <= fig["end"])] if len(p) else p
+        rows = _figure_rows(p, fig)
         match = rows[(rows["price_after_cny_per_m"] - claimed).abs() < 1e-9] if len(rows) else rows
         other = rows.drop(match.index) if len(rows) else rows
         out.append({

@@ -17,7 +17,7 @@ ITEM = re.compile(r'<li id="src-[^"]*" data-src="([^"]*)">(.*?)</li>', re.S)
 CITE = re.compile(r'<(a|span)\b([^>]*\bclass="cite"[^>]*)>.*?</\1>', re.S)
 SRC = re.compile(r'\bdata-src="([^"]*)"')
 REF = r'<a class="ref" href="#src-(\d+)"[^>]*>\[\d+\]</a>'
-REFS = re.compile(rf'<span class="refs">([^<]*?):\s*((?:{REF}(?:,\s*)?)+)</span>')
+REFS = re.compile(rf'<span class="refs">(?:([^<]*?):\s*)?((?:{REF}(?:,\s*)?)+)</span>')
 EARLIER = re.compile(r'(?:<h2[^>]*>Sources</h2>\s*(?:<p class="sources-intro">.*?</p>\s*)?)?'
                      r'<ol class="sources">.*?</ol>', re.S)
 FIGURE_REFS = re.compile(r'<p class="figure-refs" data-figure="([^"]*)">(.*?)</p>', re.S)
@@ -62,8 +62,9 @@ def number(body: str) -> str:
         return link(numbers[found.group(1)]) if found else match.group(0)
 
     body = CITE.sub(ref, body)
-    # "Sources: [4] [1] [4]" -> "Sources: [1] [4]"
-    body = REFS.sub(lambda m: f'<span class="refs">{m.group(1)}: {links(re.findall(REF, m.group(2)))}</span>', body)
+    # "Sources: [4] [1] [4]" -> "Sources: [1] [4]"; a table's cell has the numbers alone
+    body = REFS.sub(lambda m: f'<span class="refs">{m.group(1) + ": " if m.group(1) else ""}'
+                              f'{links(re.findall(REF, m.group(2)))}</span>', body)
     return _into_captions(body)
 
 
