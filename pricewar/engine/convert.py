@@ -19,7 +19,7 @@ from pathlib import Path
 from jinja2 import pass_context
 from nbconvert.exporters import HTMLExporter, TemplateExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
-from traitlets import List, Unicode, default
+from traitlets import List, default
 from traitlets.config import Config
 
 from .render import Figure, code_label, figure_from, figure_markup, markdown, sanitize
@@ -158,11 +158,12 @@ FILTERS = {"filter_data_type": data_type, "text": text, "prose": prose, "clean_h
 class ChapterExporter(HTMLExporter):
     """HTMLExporter with the pricewar template, the project's filters and only the preprocessors above."""
 
-    export_from_notebook = None  # not a choice in Jupyter's "Save and Export" menu
     default_preprocessors = List([])  # nbconvert's defaults are off but for magics highlighting: none of them here
     preprocessors = List([NumberCells, TagRemovePreprocessor, LabelCodeCells])
-    output_mimetype = "text/html"
-    template_name = Unicode("pricewar")
+
+    @default("template_name")
+    def _template_name_default(self):
+        return "pricewar"
 
     @default("extra_template_basedirs")
     def _extra_template_basedirs_default(self):

@@ -1,8 +1,8 @@
 """Turn executed notebooks into article pages: prose and figures first, code folded away, no request to any host.
 
 A chapter's body is written by nbconvert with the project's template (convert.py); this module adds the page's
-passes (table boxes, unique ids, heading anchors, contents) and writes the site. Figures are referenced as files in figures/ (the same files presenters get), not embedded, to keep pages light;
-the single-file edition embeds them instead.
+passes (table boxes, unique ids, heading anchors, contents) and writes the site. Figures are referenced as files in
+figures/ (the same files presenters get), not embedded, to keep pages light; the single-file edition embeds them.
 """
 from __future__ import annotations
 
