@@ -41,8 +41,6 @@ class NumberCells(Preprocessor):
     """Each cell's number in the notebook (1-based, as Jupyter and the build's messages count), kept in its metadata
     before any cell is removed: error messages name cells by it."""
 
-    enabled = True
-
     def preprocess(self, nb, resources):
         for number, cell in enumerate(nb.cells, 1):
             cell.metadata["pricewar_cell"] = number
@@ -53,8 +51,6 @@ class LabelCodeCells(Preprocessor):
     """What the template needs from the notebook as a whole, after the tags have removed what they remove: the
     page title (its first `# ` heading), its figures in order, and a label for each code fold (render.code_label,
     which needs the fold's section heading and what its outputs show; a label used twice gets "(2)")."""
-
-    enabled = True
 
     def preprocess(self, nb, resources):
         name = resources["metadata"]["name"]
