@@ -22,7 +22,7 @@ from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from traitlets import List, default
 from traitlets.config import Config
 
-from .render import Figure, code_label, figure_from, figure_markup, markdown, sanitize
+from .render import Figure, Unshowable, code_label, figure_from, figure_markup, markdown, sanitize
 
 NBTEMPLATES = Path(__file__).parent / "nbtemplates"
 # The first of these an output has is shown (the template's filter_data_type); an output with none of them fails
@@ -132,14 +132,14 @@ def figure(info: dict) -> str:
 @pass_context
 def unshowable(context, data: dict) -> str:
     notebook, cell = _where(context)
-    raise ValueError(f"{notebook}: cell {cell} has an output of type {', '.join(sorted(data))}, which the report "
+    raise Unshowable(f"{notebook}: cell {cell} has an output of type {', '.join(sorted(data))}, which the report "
                      "cannot show; display it as text, Markdown, HTML, PNG or SVG")
 
 
 @pass_context
 def error_output(context, output) -> str:
     notebook, cell = _where(context)
-    raise ValueError(f"{notebook}: cell {cell} has an error output, which reached the renderer")
+    raise Unshowable(f"{notebook}: cell {cell} has an error output, which reached the renderer")
 
 
 def _where(context) -> tuple[str, int]:

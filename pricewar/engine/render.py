@@ -42,6 +42,10 @@ def sanitize(markup: str) -> str:
                      generic_attribute_prefixes={"data-"}, link_rel="noopener noreferrer")
 
 
+class Unshowable(ValueError):
+    """An output the pages cannot show (an unknown type, an error): the build stops, naming notebook and cell."""
+
+
 @dataclass
 class Figure:
     name: str
