@@ -48,13 +48,14 @@ def recorded(names: list[str]) -> list[dict]:
 
 
 def verdict_markdown(v: Verdict) -> str:
-    """The claim box; every text in it is escaped (the evidence quotes values from the data)."""
-    from html import escape
-
+    """The claim box; every text in it is escaped (the evidence quotes values from the data). Its evidence cites
+    the sources it rests on; the page numbers them from its source list (`[3]` linking to `#src-3`)."""
     text, quote = CLAIMS[v.claim]
-    return (f'<div class="verdict" id="{escape(v.claim)}" data-verdict="{escape(v.verdict)}"><p class="claim">'
-            f'<b>{escape(v.claim)}</b> {escape(text)} <span lang="zh-Hant">「{escape(quote)}」</span></p>'
-            f'<p><span class="badge">{escape(v.verdict)}</span> {escape(v.evidence)}</p></div>')
+    figures = f' data-figures="{escape(" ".join(v.figures))}"' if v.figures else ""
+    return (f'<div class="verdict" id="{escape(v.claim)}" data-verdict="{escape(v.verdict)}"{figures}>'
+            f'<p class="claim"><b>{escape(v.claim)}</b> {escape(text)} <span lang="zh-Hant">「{escape(quote)}」</span>'
+            f'</p><p><span class="badge">{escape(v.verdict)}</span> {escape(v.evidence)}'
+            f'{cite(v.citations)}</p></div>')
 
 
 def show_verdicts(verdicts: list[Verdict]) -> None:
@@ -77,6 +78,68 @@ def sources(*frames: pd.DataFrame) -> None:
     display(HTML(sources_html(*frames)))
 
 
+# --- Numbered references -------------------------------------------------------------------------------------------
+# A claim box, a table or a figure cites the rows it rests on with cite(); the page then numbers every cited address
+# from its one source list (pricewar.engine.references). Each notebook runs in a kernel of its own, so what was
+# cited is remembered here until the chapter prints its source list, which always includes it.
+_CITED: list[dict] = []
+CITATION_FIELDS = ("source_url", "source_quality", "source_note", "date")
+
+
+def citation_rows(*frames: pd.DataFrame) -> list[dict]:
+    """One dict per distinct source address in the frames (best grade, what the rows say, their dates), best
+    grade first."""
+    rows = [f for f in frames if isinstance(f, pd.DataFrame) and len(f) and "source_url" in f]
+    if not rows:
+        return []
+    table = pd.concat(rows, ignore_index=True)
+    table = table[table["source_url"].notna() & table["source_url"].astype(str).str.strip().ne("")]
+    out = []
+    for url, group in table.groupby("source_url", sort=True):
+        grades = sorted({str(g) for g in group.get("source_quality", pd.Series(dtype=str)).dropna()},
+                        key=lambda g: GRADE_ORDER.get(g, 9))
+        out.append({"source_url": str(url), "source_quality": grades[0] if grades else "",
+                    "source_note": _paraphrase(group), "date": _dates(group)})
+    out.sort(key=lambda c: (GRADE_ORDER.get(c["source_quality"], 9), display_address(c["source_url"])[0],
+                            c["source_url"]))
+    return out
+
+
+def cite(citations, label: str = "Sources") -> str:
+    """Markup citing these sources (dicts from citation_rows, or frames): each is named by its host, linked where
+    its address is valid; the built page shows them as numbers linking to its source list. Remembered for the
+    chapter's source list."""
+    if isinstance(citations, pd.DataFrame):
+        citations = citation_rows(citations)
+    citations = [c for c in citations if c.get("source_url")]
+    if not citations:
+        return ""
+    _CITED.extend(citations)
+    parts = []
+    for c in citations:
+        url = str(c["source_url"])
+        host = display_address(url)[0]
+        link = safe_url(url)
+        parts.append(f'<a class="cite" data-src="{escape(url, quote=True)}" href="{escape(link, quote=True)}">'
+                     f'{escape(host)}</a>' if link else
+                     f'<span class="cite" data-src="{escape(url, quote=True)}">{escape(host)}</span>')
+    return f' <span class="refs">{escape(label)}: {", ".join(parts)}</span>'
+
+
+def figure_sources(name: str, *frames: pd.DataFrame) -> None:
+    """Cite the rows a chart draws: the page puts the numbers into the chart's caption."""
+    from IPython.display import HTML, display
+
+    refs = cite(citation_rows(*frames), "Sources of the chart above")
+    if refs:
+        display(HTML(f'<p class="figure-refs" data-figure="{escape(name, quote=True)}">{refs.strip()}</p>'))
+
+
+def cited_frame() -> pd.DataFrame:
+    """Everything cited so far in this kernel, as rows for sources()."""
+    return pd.DataFrame(_CITED, columns=list(CITATION_FIELDS))
+
+
 GRADE_ORDER = {"A": 0, "B": 1, "C": 2}
 PARAPHRASE_COLUMNS = ("source_note", "summary", "evidence")
 DATE_COLUMNS = ("date", "period")
@@ -96,6 +159,10 @@ def sources_html(*frames: pd.DataFrame) -> str:
             continue
         keep = [c for c in ("source_url", "source_quality", *PARAPHRASE_COLUMNS, *DATE_COLUMNS) if c in frame]
         rows.append(frame[keep])
+    if _CITED:  # every address cited on the page is in its list, once
+        listed = set(pd.concat(rows)["source_url"].dropna().astype(str)) if rows else set()
+        cited = cited_frame().drop_duplicates("source_url")
+        rows.append(cited[~cited["source_url"].isin(listed)])
     if not rows:
         return '<h2>Sources</h2><p>No sourced rows.</p>'
     table = pd.concat(rows, ignore_index=True)
@@ -126,7 +193,7 @@ def _source_item(number: int, url: str, grades: list[str], group: pd.DataFrame) 
         meta.append(f'<span class="grade">{len(group)} rows</span>')
     address = escape(readable) + "".join(f' <span class="addr-note">({escape(n)})</span>' for n in notes)
     text = f'<span class="host">{name}</span>' + (f' — <span class="what">{escape(what)}</span>' if what else "")
-    return f'<li id="src-{number}">{text} · {" · ".join(meta)}<span class="addr">{address}</span></li>'
+    return f'<li id="src-{number}" data-src="{escape(url, quote=True)}">{text} · {" · ".join(meta)}<span class="addr">{address}</span></li>'
 
 
 def safe_url(url: str) -> str | None:

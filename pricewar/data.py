@@ -6,6 +6,7 @@ re-execute exactly the notebooks that read a changed file.
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -154,12 +155,24 @@ def on_sale(prices: pd.DataFrame, date) -> pd.DataFrame:
     return latest.reset_index(drop=True)
 
 
+DISAGREE_TOLERANCE = 0.05   # sources within 5% of each other agree: rounding, or a USD list price beside a CNY one
+
+
+def price_spread(s: pd.Series) -> float:
+    """How far apart the prices are, as a fraction of the largest (0: all equal; 1: free against priced)."""
+    s = s.dropna()
+    if s.empty or s.max() == 0:
+        return 0.0 if s.empty or s.min() == s.max() else 1.0
+    return float((s.max() - s.min()) / s.max())
+
+
 def consensus(prices: pd.DataFrame, key=PRICE_KEY) -> pd.DataFrame:
     """One row per announced price, when several sources report it.
 
     The row comes from the best-graded source; a price before the change that only a weaker source gives is
     filled in (in CNY per 1M tokens, so units never mix). `n_sources` counts the sources, and `disagree` flags
-    announcements whose sources state different new prices: kept and shown, not hidden.
+    announcements whose sources state new prices more than DISAGREE_TOLERANCE apart (a vendor's USD list price
+    converted at the day's rate is not exactly its CNY price): kept and shown, not hidden.
     """
     df = prices.copy()
     key = [k for k in key if k in df]  # hand-made tables (tests) may have no tier column
@@ -171,13 +184,72 @@ def consensus(prices: pd.DataFrame, key=PRICE_KEY) -> pd.DataFrame:
     with_before = df.dropna(subset=["price_before_cny_per_m"]).groupby(key, sort=False, dropna=False)
     best["before_quality"] = with_before["source_quality"].first()  # grade of the source of the earlier price
     best["n_sources"] = groups.size()
-    best["disagree"] = groups["price_after_cny_per_m"].agg(lambda s: s.round(9).nunique() > 1)
+    best["disagree"] = groups["price_after_cny_per_m"].agg(price_spread) > DISAGREE_TOLERANCE + 1e-9
     best["cut_fraction"] = 1 - best["price_after_cny_per_m"] / best["price_before_cny_per_m"]
     return best.reset_index().drop(columns="_rank").sort_values(["date", "vendor", "model"]).reset_index(drop=True)
 
 
+# --- When a row became known: the as-of view (--as-of) keeps only rows known by its date --------------------------
+# Published market shares carry no publication date; a share counts as known this long after its period ends (the
+# slowest release in the data came about four and a half months after the period; Canalys' Q1 2024 figures three).
+SHARE_PUBLICATION_LAG = pd.DateOffset(months=6)
+
+
+def period_end(period: str) -> pd.Timestamp:
+    """'2024' -> 2024-12-31, '2025H1' -> 2025-06-30, '2024Q2' -> 2024-06-30."""
+    year = int(period[:4])
+    rest = period[4:]
+    if not rest:
+        month = 12
+    elif rest[0] == "H":
+        month = 6 * int(rest[1])
+    else:
+        month = 3 * int(rest[1])
+    return pd.Timestamp(year=year, month=month, day=1) + pd.offsets.MonthEnd(0)
+
+
+def latest_date_in(text: str):
+    """The latest date written in a free-text period: when a figure was known at the earliest.
+
+    '2022-2025 (published 2025-03-12)' -> 2025-03-12, '2023-03 to 2024-11' -> 2024-11-01, 'n/a' -> NaT.
+    """
+    found = []
+    if not isinstance(text, str):
+        return pd.NaT
+    for y, m, d in re.findall(r"(?<!\d)((?:19|20)\d\d)(?:-(\d\d))?(?:-(\d\d))?(?!\d)", text):
+        found.append(pd.Timestamp(int(y), int(m or 1), int(d or 1)))
+    return max(found) if found else pd.NaT
+
+
+def known_on(table: str, df: pd.DataFrame) -> pd.Series | None:
+    """The date each row of a table became known, or None for a table of reference facts that is never cut.
+
+    Most tables: the row's `date` (empty = cannot be shown to have been known: left out of any as-of view).
+    usage: the day the figure was stated (`stated`), else its date, so a retrospective figure for May 2024 first
+    stated in 2025 is not known in mid-2024, while a forecast made in May 2024 for the year's end is.
+    market_share: SHARE_PUBLICATION_LAG after the period ends. decline_rates: the latest date in `period`; Moore's
+    law is reference knowledge decades old and always kept. models: handled by Dataset.models (launch and
+    retirement). vendors and fx: reference data (fx is cut in Dataset.load, keeping at least one rate).
+    """
+    if table == "usage" and "stated" in df:
+        return df["stated"].fillna(df["date"])
+    if table == "market_share" and "period" in df:
+        return df["period"].map(period_end) + SHARE_PUBLICATION_LAG
+    if table == "decline_rates" and "period" in df:
+        dates = df["period"].map(latest_date_in)
+        moore = df["source"].fillna("").astype(str).str.contains("Moore", case=False)
+        return dates.mask(moore, pd.Timestamp.min)
+    if table in ("fx", "vendors", "models"):
+        return None
+    return df["date"] if "date" in df else None
+
+
 class Dataset:
-    """The tables as a notebook sees them: from one data folder, optionally cut off at an as-of date."""
+    """The tables as a notebook sees them: from one data folder, optionally cut off at an as-of date.
+
+    The as-of cut lives here, for every table at once: a chapter that loads through a Dataset sees only the rows
+    known by `as_of` (known_on), so no chapter can forget it.
+    """
 
     def __init__(self, data_dir=None, as_of=None):
         self.data_dir = Path(data_dir) if data_dir else paths.data_dir()
@@ -185,15 +257,26 @@ class Dataset:
 
     def load(self, table: str) -> pd.DataFrame:
         df = load(table, self.data_dir)
-        # Exchange rates are reference data, not news: an early as-of date must not leave USD prices unconvertible.
-        if self.as_of is not None and "date" in df and table != "fx":
-            df = df[df["date"] <= self.as_of].reset_index(drop=True)
-        return df
+        if self.as_of is None:
+            return df
+        if table == "models":
+            return self.models()
+        if table == "fx":
+            # Exchange rates are reference data, not news, but a rate published later is still later: keep the rates
+            # known by then, and only if there are none the earliest one, so USD prices stay convertible.
+            known = df[df["date"] <= self.as_of]
+            return (known if len(known) else df.sort_values("date").head(1)).reset_index(drop=True)
+        when = known_on(table, df)
+        if when is None:
+            return df
+        return df[when.notna() & (when <= self.as_of)].reset_index(drop=True)
 
     def models(self) -> pd.DataFrame:
-        """The model catalogue. Retirements after the as-of date were not yet known then: they are dropped."""
+        """The model catalogue. As of a date, models launched later are not yet known, and retirements after it
+        had not happened: they are dropped."""
         df = load("models", self.data_dir)
         if self.as_of is not None:
+            df = df[~(df["launched"] > self.as_of)].reset_index(drop=True)
             later = df["retired"] > self.as_of
             df.loc[later, ["retired", "superseded_by"]] = [pd.NaT, ""]
         return df
@@ -202,9 +285,16 @@ class Dataset:
         return self.load("vendors").set_index("vendor")
 
     def prices(self) -> pd.DataFrame:
-        """price_changes with CNY/1M prices, vendor names, and cut fractions."""
+        """price_changes with CNY/1M prices, vendor names, and cut fractions. As of a date, a price announced
+        ahead of a launch that came later is left out with its model (prices apply from the launch)."""
         df = to_cny_per_million(self.load("price_changes"), self.load("fx"))
         df = df.join(self.vendors()[["name_en", "name_zh", "kind"]], on="vendor")
+        if self.as_of is not None:
+            full = load("models", self.data_dir)
+            later = set(zip(full.loc[full["launched"] > self.as_of, "vendor"],
+                            full.loc[full["launched"] > self.as_of, "model"]))
+            if later:
+                df = df[[k not in later for k in zip(df["vendor"], df["model"])]].reset_index(drop=True)
         catalogue = self.models().set_index(["vendor", "model"])[["family", "tier", "launched", "retired",
                                                                   "superseded_by"]]
         df = df.join(catalogue.rename(columns={"tier": "model_tier"}), on=["vendor", "model"])
@@ -212,5 +302,7 @@ class Dataset:
         return df
 
     def newest_date(self) -> pd.Timestamp:
-        dates = [self.load(t)["date"].max() for t in ("price_changes", "usage", "statements")]
+        """The newest date the data know of: when the latest price, statement or usage figure became known (a
+        forecast's target date is not a date the data reach)."""
+        dates = [known_on(t, df).max() for t in ("price_changes", "usage", "statements") for df in [self.load(t)]]
         return max(d for d in dates if pd.notna(d))

@@ -1,25 +1,25 @@
-"""A CJK font for charts, from a pip-installed OFL font, so Chinese names render as glyphs on a fresh install.
+"""The report's one typeface, Noto Sans SC (SIL Open Font License 1.1, pip-installed), for charts as for pages.
 
-The package ships Noto Sans SC as a variable font whose default instance is Thin (weight 100), and matplotlib
-cannot choose a weight inside a variable font. So we cut static Regular and Bold instances with fontTools, keeping
-only the Chinese characters the project's texts use (data, notebooks, package code): about a second, where cutting
-the whole font took a minute. The cut is kept in the user's cache folder per character set; the build and a
-notebook run in Jupyter compute the same set, so they draw with the same font file. A character that no font of
-the report can draw is rejected by validation, naming its file, row and column.
+Charts set Latin and Chinese alike in Noto Sans SC, so a chart, its page and its slide share one type system; no
+other face and no system font is used for text (code on the pages is DejaVu Sans Mono). The package ships the
+font as a variable font whose default instance is Thin (weight 100), and matplotlib cannot choose a weight inside a
+variable font. So we cut static Regular and Bold instances with fontTools, keeping ASCII and every other character
+the project's texts use (data, notebooks, package code) that Noto Sans SC has: about a second, where cutting the
+whole font took a minute. The cut is kept in the user's cache folder per character set and is byte-identical on
+every machine; the build and a notebook run in Jupyter compute the same set, so they draw with the same font file.
+A character the font cannot draw is rejected by validation, naming its file, row and column.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import re
 import tempfile
 from pathlib import Path
 
 WEIGHTS = {"Regular": 400, "Bold": 700}
-# Chinese characters and punctuation, and fullwidth forms: what the Latin chart font (DejaVu Sans) lacks.
-CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\ufe30-\ufe4f\uff00-\uffef]")
-FORMAT = "2"  # bump when the way fonts are cut changes
+FAMILY = "Noto Sans SC"
+FORMAT = "3"  # bump when the way fonts are cut changes (3: every non-ASCII character, Latin and symbols too)
 
 
 def variable_font() -> Path:
@@ -52,17 +52,22 @@ def project_texts(data_dir: Path | None = None, notebooks_dir: Path | None = Non
     return [p.read_text(encoding="utf-8-sig", errors="replace") for p in files]
 
 
-def cjk_characters(texts) -> str:
+def chart_characters(texts) -> str:
+    """Every character beyond ASCII in these texts that the chart font has (Chinese, accented Latin, symbols)."""
     chars = set()
     for text in texts:
-        chars.update(CJK.findall(text))
-    return "".join(sorted(chars))
+        chars.update(c for c in text if ord(c) > 0x7E)
+    have = font_cmap()
+    return "".join(sorted(c for c in chars if ord(c) in have and c.isprintable()))
+
+
+cjk_characters = chart_characters  # the earlier name
 
 
 def static_fonts(characters: str | None = None, progress=None) -> dict[str, Path]:
     """Paths of static Regular and Bold instances covering `characters` (default: the project's texts)."""
     if characters is None:
-        characters = cjk_characters(project_texts())
+        characters = chart_characters(project_texts())
     source = variable_font()
     key = hashlib.sha256(f"{FORMAT}|{source.stat().st_size}|{characters}".encode()).hexdigest()[:16]
     out = {}
@@ -70,7 +75,8 @@ def static_fonts(characters: str | None = None, progress=None) -> dict[str, Path
         path = cache_dir() / f"NotoSansSC-{style}-{key}.ttf"
         if not path.exists():
             if progress:
-                progress(f"  cutting the chart font: Noto Sans SC {style}, {len(characters)} Chinese characters")
+                progress(f"  cutting the chart font: Noto Sans SC {style}, ASCII and {len(characters)} other "
+                         "characters")
             cut(source, weight, characters, path)
         out[style] = path
     return out
@@ -104,23 +110,25 @@ def cut(source: Path, weight: int, characters: str, target: Path, flavor: str | 
     os.replace(tmp, target)
 
 
-def drawable() -> frozenset[int]:
-    """Code points that the report's fonts can draw: the CJK font's and the Latin chart font's (DejaVu Sans)."""
+def font_cmap() -> frozenset[int]:
+    """Code points Noto Sans SC has (read once from the font, then kept in the cache folder)."""
     source = variable_font()
-    kept = cache_dir() / f"cmap-{FORMAT}-{source.stat().st_size}.json"
+    kept = cache_dir() / f"cmap-noto-{FORMAT}-{source.stat().st_size}.json"
     try:
         return frozenset(json.loads(kept.read_text()))
     except (OSError, ValueError):
         pass
     from fontTools.ttLib import TTFont
-    from matplotlib import font_manager
 
-    points = set(TTFont(str(source), lazy=True).getBestCmap())
-    dejavu = font_manager.findfont("DejaVu Sans", fallback_to_default=False)
-    points |= set(TTFont(dejavu, lazy=True).getBestCmap())
+    points = sorted(TTFont(str(source), lazy=True).getBestCmap())
     kept.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=kept.parent, suffix=".tmp")
     os.close(fd)
-    Path(tmp).write_text(json.dumps(sorted(points)))
+    Path(tmp).write_text(json.dumps(points))
     os.replace(tmp, kept)
     return frozenset(points)
+
+
+def drawable() -> frozenset[int]:
+    """Code points the report's text font can draw: Noto Sans SC's, the one face of charts, pages and slides."""
+    return font_cmap()

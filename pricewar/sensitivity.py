@@ -20,6 +20,7 @@ class Sensitivity:
     base: Verdict
     results: list[tuple[str, str]] = field(default_factory=list)  # (alternative, verdict)
     as_tested: str = ""   # the rule's verdict before settle() may soften base.verdict; flips compare with it
+    shown: list[tuple[str, str]] = field(default_factory=list)  # proxies shown beside the verdict, never deciding it
 
     def __post_init__(self):
         self.as_tested = self.as_tested or self.base.verdict
@@ -42,6 +43,7 @@ class Sensitivity:
         """Markdown: the main reading, then each alternative and its verdict."""
         rows = ["| Reading or data | Verdict |", "|---|---|", f"| as tested | {self.as_tested} |"]
         rows += [f"| {label} | {v}{' (changes)' if v != self.as_tested else ''} |" for label, v in self.results]
+        rows += [f"| {label} (a proxy, shown, not a reading of the claim) | {v} |" for label, v in self.shown]
         return "\n".join(rows)
 
 
@@ -105,7 +107,8 @@ def settle(s: Sensitivity) -> Verdict:
     v = s.base
     v.robustness = s.line()
     if v.verdict in (SUPPORTED, NOT_SUPPORTED) and s.flips:
-        v.evidence += f" It is rated partly supported because {s.flips[0][0]} makes it {s.flips[0][1]}."
+        v.evidence += (f" It is rated partly supported, not {v.verdict}: with {s.flips[0][0]}, it would be "
+                       f"{s.flips[0][1]}.")
         v.verdict = PARTLY
     return v
 
@@ -117,6 +120,9 @@ def strength(v: Verdict, *frames: pd.DataFrame, independent_by: str = "host") ->
                      ignore_index=True) if any(len(f) and "source_url" in f for f in frames) else pd.DataFrame()
     if rows.empty:
         return v
+    from .chapter import citation_rows
+
+    v.citations = citation_rows(*frames)
     hosts = rows["source_url"].str.split("/").str[2].str.removeprefix("www.")
     v.sources = int(hosts.nunique()) if independent_by == "host" else int(rows["source_url"].nunique())
     v.best_grade = min(rows["source_quality"])

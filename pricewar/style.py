@@ -17,6 +17,7 @@ import math
 import re
 import warnings
 from html import escape
+from pathlib import Path
 
 import matplotlib
 
@@ -24,7 +25,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
-from . import fonts, paths  # noqa: E402
+from . import fonts, paths, renders  # noqa: E402
+
+# What else decides the pixels of a drawing with a given SVG: this module's code (layout, sizes), matplotlib's
+# and Pillow's versions.
+_RENDER_CODE = hashlib.sha256(Path(__file__).read_bytes() + matplotlib.__version__.encode()
+                              + __import__("PIL").__version__.encode()).digest()
 
 # One colour per vendor, the same in every chart. Chinese cloud vendors get strong hues, start-ups muted ones.
 VENDOR_COLORS = {
@@ -95,8 +101,7 @@ def setup() -> None:
         names.append(font_manager.FontProperties(fname=str(path)).get_name())
     cjk = names[0]
     plt.rcParams.update({
-        # Latin text in DejaVu Sans; any glyph it lacks falls back to Noto Sans SC, glyph by glyph.
-        "font.family": ["DejaVu Sans", cjk],
+        "font.family": [cjk],  # Noto Sans SC for Latin and Chinese alike: the pages' and slides' face too
         "font.size": 13,
         "axes.titlesize": 13,
         "axes.labelsize": 12,
@@ -162,15 +167,26 @@ def save(fig, name: str, alt: str, sources=None) -> None:
                                                   f"Licence: {LICENCE}") if x)
     rows = figure_data(fig, sources)
     _write_csv(out / f"{name}.csv", rows)
-    fig.savefig(png, dpi=PNG_DPI, metadata={"Software": None, "Title": title, "Description": description,
-                                            "Copyright": RIGHTS, "Source": source or None})
+    # The SVG first: with the data and the PNG's metadata it identifies the drawing, and an unchanged drawing's
+    # PNG and phone rendition are reused from an earlier build (renders.py) rather than drawn again.
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Title": title,
                                                 "Description": description, "Rights": RIGHTS,
                                                 "Source": source or None})
-    svg.write_bytes(_svg_with_desc(buffer.getvalue().decode("utf-8"), title, description).encode("utf-8"))
-    info = dict(meta, name=name, alt=alt, crop=_slide_crop(fig), licence=LICENCE)
-    info["phone"] = _save_phone(fig, out / f"{name}.phone.webp")
+    svg_bytes = _svg_with_desc(buffer.getvalue().decode("utf-8"), title, description).encode("utf-8")
+    svg.write_bytes(svg_bytes)
+    png_meta = {"Software": None, "Title": title, "Description": description, "Copyright": RIGHTS,
+                "Source": source or None}
+    phone_file = out / f"{name}.phone.webp"
+    drawing = renders.key(svg_bytes, (out / f"{name}.csv").read_bytes(), repr(sorted(png_meta.items())).encode(),
+                          _RENDER_CODE)
+    layout = renders.fetch(drawing, {"figure.png": png, "figure.phone.webp": phone_file})
+    if layout is None:
+        fig.savefig(png, dpi=PNG_DPI, metadata=png_meta)
+        layout = {"crop": _slide_crop(fig), "phone": _save_phone(fig, phone_file)}
+        renders.store(drawing, {"figure.png": png, "figure.phone.webp": phone_file}, layout)
+    info = dict(meta, name=name, alt=alt, crop=layout["crop"], licence=LICENCE)
+    info["phone"] = layout["phone"]
     plt.close(fig)
     try:
         from IPython.display import display

@@ -68,23 +68,29 @@ REGISTRY = {c.id: c for c in [
           "Two halves, in the article's sense. Extension: where LLM use is counted by model family (so that a firm "
           "without a cloud can lead it), the cloud vendors' families carry more of it than the others'; counts of "
           "LLM tokens sold on clouds or of AI-cloud revenue are led by a cloud vendor by definition and are shown, "
-          "not tested; Alibaba's own framing is reported. Most aggressive (布局最激進): positioning and investment are "
-          "not in the data, so first-round price moves (May-June 2024) stand in as a proxy; the article sets "
-          "start-ups such as OpenAI apart, so cloud vendors are compared with the established firms without a "
-          "public cloud. A vendor with no sourced price or statement for the window is not in the data, never a "
-          "non-mover.",
+          "not tested; Alibaba's own framing is reported. Most aggressive (布局最激進): investment and positioning, "
+          "from sourced amounts of money put into AI and LLMs (investments.csv: capital spending plans and outlays on "
+          "AI and cloud infrastructure, stated AI investment totals, stakes in model companies, funding rounds), each "
+          "vendor's largest amount a year; the article sets start-ups such as OpenAI apart, so cloud vendors are "
+          "compared with the established firms without a public cloud. A vendor with no sourced amount is not in the "
+          "data, never a non-investor. First-round price moves (May-June 2024), the earlier proxy, are shown beside "
+          "it and do not decide it.",
           "Extension holds if the cloud vendors' families' published share exceeds the others'. Aggressive holds if "
-          "a larger share of the cloud vendors with a known status moved than of the comparison group, or the same "
-          "share with deeper moves (by more than 5 points); an equal share and depth is a tie. Supported if both "
-          "halves hold; partly if one holds or the proxy ties; not supported if neither; not testable if neither "
-          "can be measured.",
+          "the cloud vendors' median yearly amount is at least twice the largest of the established firms without a "
+          "cloud; above that largest but short of twice is not clearly more (a tie); below it fails. Supported if "
+          "both halves hold; partly if one holds or the investment comparison ties; not supported if neither; not "
+          "testable if neither can be measured (a side with no sourced amount cannot be compared).",
           ("start-ups included in the comparison", "'extension' read as a majority of the whole market",
-           "free-token giveaways counted as price moves", "first round read as May 2024 only",
-           "first round read as May to July 2024", "grade-C sources left out", "each single source left out"),
-          (("cheap launch", 1.0, "yuan per million input tokens: the level DeepSeek-V2 and Doubao launched at in "
-                                 "May 2024; moved to 0.5 and 2"),
-           ("depth tolerance", 0.05, "a free model against a 97.5% cut is no difference in aggressiveness"),
-           ("first round", "2024-05-01 to 2024-06-30", "from DeepSeek-V2's launch to the round-ups of who followed"))),
+           "'more aggressive' as 1.5 or 4 times the comparison group's largest",
+           "the smallest cloud vendor instead of the median", "capital spending only (no stakes or funding rounds)",
+           "grade-C sources left out", "each single source left out"),
+          (("more aggressive", 2.0, "the amounts mix plans, spending, stakes and funding rounds from different "
+                                    "sources, so only a gap of twice or more says 'more'; moved to 1.5 and 4"),
+           ("yearly amount", "amount / years of its period", "a three-year plan and one year's spending compare as "
+                                                             "rates; a one-off or undated amount counts in full, as "
+                                                             "one year, which favours the comparison group"),
+           ("proxy window", "2024-05-01 to 2024-06-30", "the shown price-move proxy: from DeepSeek-V2's launch to the "
+                                                        "round-ups of who followed"))),
     Claim("C6", "China's daily LLM API calls will grow 100-fold in 2024, to 10 billion",
           "大模型API日調用次數在2024年將實現百倍增長,到達100億次", "04_predictions",
           "A China-wide count of daily LLM API calls (調用次數: calls, not tokens) near the end of 2024, against 10 "
@@ -210,6 +216,9 @@ class Verdict:
     sources: int = 0               # independent sources behind the evidence (0 = not counted)
     best_grade: str = ""           # best grade among them
     grade_c_only: bool = False
+    # The sources the evidence rests on, one dict per address (source_url, source_quality, what it says, date):
+    # the claim box cites them by number from the page's source list.
+    citations: list[dict] = field(default_factory=list)
 
     def __post_init__(self):
         if self.claim not in CLAIMS:

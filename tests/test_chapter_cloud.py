@@ -378,3 +378,78 @@ def test_rules_survive_empty_tables():
     assert cloud.group_rates(s)["moved"].sum() == 0
     out = cloud.tested(cloud_cuts([]), empty_st, prices([]), announcements_table(), VENDORS, shares([]), usage([]))
     assert [v.verdict for v, _ in out] == [UNTESTABLE] * 3
+
+
+# --- C5 on investment and positioning (布局) -----------------------------------------------------------------------------
+def investments(rows):
+    df = pd.DataFrame(rows, columns=["date", "vendor", "kind", "amount", "currency", "period", "source_url",
+                                     "source_quality"])
+    df["date"] = pd.to_datetime(df["date"])
+    return df
+
+
+FX = pd.DataFrame({"date": pd.to_datetime(["2024-01-02"]), "cny_per_usd": [7.0]})
+CAPEX = [["2025-02-24", "alibaba", "capex_plan", 380e9, "CNY", "3 years", "https://i.example/ali", "A"],
+         ["2025-03-19", "tencent", "capex", 76.7e9, "CNY", "2024", "https://i.example/tx", "B"],
+         ["2025-11-30", "baidu", "ai_investment", 100e9, "CNY", "2023-03 to 2025-11", "https://i.example/bd", "C"],
+         ["2025-09-29", "iflytek", "capex_plan", 2.4e9, "CNY", "", "https://i.example/ifl", "B"],
+         ["2024-02-27", "zhipu", "funding_round", 1e9, "USD", "", "https://i.example/zp", "A"]]
+
+
+def test_period_years_spreads_plans_and_never_shortens_below_a_year():
+    assert cloud.period_years("3 years") == 3 and cloud.period_years("2024") == 1 and cloud.period_years("") == 1
+    assert cloud.period_years("2023-03 to 2025-11") == pytest.approx(33 / 12)
+    assert cloud.period_years("2024-01 to 2024-03") == 1
+
+
+def test_c5_investment_half_decides_and_a_reasonable_alternative_leaves_it_standing():
+    sh = cloud.share_consensus(shares(FAMILIES))
+    v = cloud.verdict_c5(status(), VENDORS, sh, investments=investments(CAPEX), fx=FX)
+    # Cloud median (Alibaba 127, Tencent 77, Baidu 36 bn a year: 77) against iFlytek's 2.4: far more than twice.
+    assert v.verdict == SUPPORTED and "positioning (布局)" in v.evidence and "iFlytek" in v.evidence
+    assert "Huawei" in v.evidence and "not in the data" in v.evidence     # no amount: not counted, not a zero
+    # Start-ups counted too (Zhipu's $1bn round, 7 bn yuan), or the smallest cloud vendor: still supported.
+    assert cloud.verdict_c5(status(), VENDORS, sh, startups=True, investments=investments(CAPEX), fx=FX).verdict \
+        == SUPPORTED
+    assert cloud.verdict_c5(status(), VENDORS, sh, investments=investments(CAPEX), fx=FX, stat="min").verdict \
+        == SUPPORTED
+    # The price-move proxy would say partly (iFlytek moved as much): it is not the test any more.
+    assert cloud.verdict_c5(status(), VENDORS, sh, investments=investments(CAPEX), fx=FX, proxy=True).verdict \
+        == PARTLY
+
+
+def test_c5_flips_when_an_established_firm_without_a_cloud_invests_as_much():
+    sh = cloud.share_consensus(shares(FAMILIES))
+    big = CAPEX + [["2025-06-30", "sensetime", "capex_plan", 150e9, "CNY", "3 years", "https://i.example/st", "B"]]
+    v = cloud.verdict_c5(status(), VENDORS, sh, investments=investments(big), fx=FX)
+    # SenseTime's 50 bn a year: the cloud median (77) is above it but not twice: not clearly more, partly.
+    assert v.verdict == PARTLY and "short of the factor" in v.evidence
+    # Read with a factor of 1.5 it holds again; with a larger SenseTime it fails outright.
+    assert cloud.verdict_c5(status(), VENDORS, sh, investments=investments(big), fx=FX, factor=1.5).verdict \
+        == SUPPORTED
+    bigger = CAPEX + [["2025-06-30", "sensetime", "capex", 90e9, "CNY", "2025", "https://i.example/st", "B"]]
+    v = cloud.verdict_c5(status(), VENDORS, sh, investments=investments(bigger), fx=FX)
+    assert v.verdict == PARTLY and "do not outspend" in v.evidence    # extension holds, aggressive fails
+    v = cloud.verdict_c5(status(), VENDORS, cloud.share_consensus(shares([])), investments=investments(bigger), fx=FX)
+    assert v.verdict == NOT_SUPPORTED or v.verdict == UNTESTABLE
+
+
+def test_c5_investment_half_not_testable_without_a_comparison_amount():
+    only_cloud = [r for r in CAPEX if r[1] in ("alibaba", "tencent")]
+    v = cloud.verdict_c5(status(), VENDORS, cloud.share_consensus(shares([])), investments=investments(only_cloud),
+                         fx=FX)
+    assert v.verdict == UNTESTABLE and "no established firm without a public cloud has a sourced amount" in v.evidence
+
+
+def test_c5_tested_on_investments_shows_the_price_proxy_without_deciding():
+    out = cloud.tested(cloud_cuts([FEB]), statements([FRAMING]), prices(MAY), announcements_table(), VENDORS,
+                       shares(FAMILIES + INFRA), usage(USAGE), investments=investments(CAPEX), fx=FX)
+    v5, s5 = out[1]
+    assert s5.as_tested == SUPPORTED
+    labels = dict(s5.results)
+    assert labels["start-ups included in the comparison (the article sets them aside)"] == SUPPORTED
+    assert "capital spending only (no stakes or funding rounds)" in labels
+    assert s5.shown and s5.shown[0][1] == PARTLY and "a proxy, shown" in s5.table()
+    assert not any("price moves" in label for label, _ in s5.flips)
+    # iFlytek's amount is the comparison group's only source: leaving it out changes the verdict, so it is softened.
+    assert v5.verdict == PARTLY and "ifl" in v5.robustness

@@ -109,3 +109,32 @@ def test_figures_link_their_data_and_a_full_size_view(full_build):
 def test_licence_file_names_both_licences():
     text = (ROOT / "LICENSE").read_text(encoding="utf-8")
     assert "MIT License" in text and "CC BY 4.0" in text and "Permission is hereby granted" in text
+
+
+def test_a_data_edit_no_notebook_reads_still_changes_the_download_and_the_version(tmp_path, full_build, data_copy):
+    """data/README.md is read by no notebook: nothing executes again, yet the data zip and the data version shown
+    on every page follow it."""
+    from conftest import clone_build, run_build
+
+    from pricewar.engine.render import DATA_ZIP, data_version
+
+    out = clone_build(full_build, tmp_path / "out")
+    shown = re.compile(r"data version <code>([0-9a-f]{10})</code>")
+    before_zip = (out / "site" / DATA_ZIP).read_bytes()
+    before = shown.search(read(out, "index.html")).group(1)
+    readme = data_copy / "README.md"
+    original = readme.read_bytes()
+    try:
+        readme.write_bytes(original + b"\nOne more line, read by no notebook.\n")
+        result = run_build("--out", out, "--data", data_copy)
+    finally:
+        readme.write_bytes(original)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Up to date" not in result.stdout and "0 executed" in result.stdout, result.stdout
+    after_zip = out / "site" / DATA_ZIP
+    assert after_zip.read_bytes() != before_zip
+    with zipfile.ZipFile(after_zip) as zf:
+        assert zf.read("data/README.md").endswith(b"read by no notebook.\n")
+    for page in ("index.html", "01_timeline.html", "report.html"):
+        after = shown.search(read(out, page)).group(1)
+        assert after != before and after == data_version(after_zip), page

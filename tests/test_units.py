@@ -56,7 +56,18 @@ def test_consensus_prefers_better_source_and_flags_disagreement():
     assert merged.loc["tencent", "disagree"] and merged.loc["tencent", "price_after_cny_per_m"] == pytest.approx(0.1)
 
 
-def test_prose_helpers():
+
+def test_a_usd_list_price_beside_a_cny_one_is_not_a_disagreement():
+    """Vendors publish two lists; the USD one converted at the day's rate is near, not equal to, the CNY one."""
+    df = to_cny_per_million(prices([
+        ["2024-05-14", "deepseek", "chat", "input", None, 1.0, "CNY/1M tokens", "cut", "", "A"],
+        ["2024-05-14", "deepseek", "chat", "input", None, 0.14, "USD/1M tokens", "cut", "", "A"],   # 0.994 yuan
+        ["2024-05-14", "zhipu", "glm", "input", None, 1.0, "CNY/1M tokens", "cut", "", "A"],
+        ["2024-05-14", "zhipu", "glm", "input", None, 0.10, "USD/1M tokens", "cut", "", "C"],   # 0.71 yuan
+    ]), FX)
+    merged = consensus(df).set_index("vendor")
+    assert not merged.loc["deepseek", "disagree"] and merged.loc["deepseek", "n_sources"] == 2
+    assert merged.loc["zhipu", "disagree"]
     assert prose.pct(0.975) == "97.5%" and prose.pct(0.8) == "80%"
     assert prose.big(3e13) == "30 trillion" and prose.big(1.5e9) == "1.5 billion"
     assert prose.yuan(0) == "free" and prose.yuan(0.5) == "0.5 yuan"

@@ -21,7 +21,7 @@ import re
 import pandas as pd
 
 from .. import prose
-from ..data import grade_rank, list_prices
+from ..data import SHARE_PUBLICATION_LAG, grade_rank, list_prices, period_end  # noqa: F401 (re-exported)
 from ..verdicts import NOT_SUPPORTED, PARTLY, SUPPORTED, UNTESTABLE, Verdict
 
 # --- What the article states, and the definitions this chapter uses -------------------------------------------------
@@ -58,9 +58,17 @@ FAMILY_MARKET = "enterprise_llm_daily_tokens"
 TAUTOLOGICAL_MARKETS = ("llm_public_cloud_tokens", "ai_cloud", "ai_public_cloud_services")
 MAJORITY = 0.5
 
-# Published market shares carry no publication date; a share counts as known this long after its period ends (the
-# slowest release in the data came about four and a half months after the period; Canalys' Q1 2024 figures three).
-SHARE_PUBLICATION_LAG = pd.DateOffset(months=6)
+# The "most aggressive (布局最激進)" half: money put into AI and LLMs (investments.csv), per vendor its largest yearly
+# amount (an amount spread over the years of its period; a one-off or undated one counts in full, as one year).
+# More aggressive = the cloud vendors' median at least INVEST_FACTOR times the comparison group's largest: the amounts
+# mix plans, spending, stakes and funding rounds from different sources, so only a clear gap says "more". Below the
+# comparison group's largest is "less"; in between, "not clearly more". Sensitivity: 1.5 and 4, the smallest cloud
+# vendor instead of the median, capital spending only, start-ups included, and the old price-move proxy.
+INVEST_FACTOR = 2.0
+INVEST_FACTOR_STEPS = (1.5, 4.0)
+CAPITAL_KINDS = ("capex_plan", "capex", "ai_investment")
+
+# Published market shares count as known SHARE_PUBLICATION_LAG after their period ends (pricewar.data.known_on).
 
 # Usage series for C11: (vendor, metric, chart label, short name for prose).
 USAGE_SERIES = [("bytedance", "tokens_per_day", "Doubao 豆包 daily tokens", "Doubao's daily tokens"),
@@ -132,19 +140,6 @@ def hosts(df: pd.DataFrame) -> int:
     if df.empty or "source_url" not in df:
         return 0
     return int(df["source_url"].str.split("/").str[2].str.removeprefix("www.").nunique())
-
-
-def period_end(period: str) -> pd.Timestamp:
-    """'2024' -> 2024-12-31, '2025H1' -> 2025-06-30, '2024Q2' -> 2024-06-30."""
-    year = int(period[:4])
-    rest = period[4:]
-    if not rest:
-        month = 12
-    elif rest[0] == "H":
-        month = 6 * int(rest[1])
-    else:
-        month = 3 * int(rest[1])
-    return pd.Timestamp(year=year, month=month, day=1) + pd.offsets.MonthEnd(0)
 
 
 def in_month(df: pd.DataFrame, month: str) -> pd.DataFrame:
@@ -450,15 +445,97 @@ def extension_statements(statements: pd.DataFrame) -> pd.DataFrame:
                       & statements["summary"].str.contains(EXTENSION_WORDS, case=False)]
 
 
+def period_years(period: str) -> float:
+    """Years an amount covers: '3 years' -> 3, '2024' -> 1, '2023-03 to 2025-11' -> 2.75 (months counted), '' -> 1.
+    Never less than one year, so a short or unknown period never inflates a yearly rate."""
+    text = str(period or "").strip()
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*years?", text)
+    if m:
+        return max(1.0, float(m.group(1)))
+    ends = re.findall(r"((?:19|20)\d\d)(?:-(\d\d))?", text)
+    if len(ends) >= 2:
+        (y0, m0), (y1, m1) = ends[0], ends[-1]
+        months = (int(y1) - int(y0)) * 12 + (int(m1 or 12) - int(m0 or 1)) + 1
+        return max(1.0, months / 12)
+    return 1.0
+
+
+def yearly_investment(investments: pd.DataFrame, fx: pd.DataFrame | None, kinds=None) -> pd.DataFrame:
+    """Each investment row in yuan (USD at the fx.csv rate nearest its date) and in yuan a year over its period."""
+    cols = ["date", "vendor", "kind", "yuan", "years", "per_year", "period", "what", "source_url", "source_quality"]
+    if investments is None or investments.empty:
+        return pd.DataFrame(columns=cols)
+    df = investments if kinds is None else investments[investments["kind"].isin(kinds)]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    df = df.copy()
+    rate = pd.Series(1.0, index=df.index)
+    usd = df["currency"] == "USD"
+    if usd.any():
+        if fx is None or fx.empty:
+            df = df[~usd]
+            rate = rate[~usd]
+            usd = usd[~usd]
+        else:
+            from ..data import fx_rate_on
+            rate[usd] = fx_rate_on(df.loc[usd, "date"], fx)["cny_per_usd"].values
+    df["yuan"] = df["amount"] * rate
+    df["years"] = df["period"].map(period_years)
+    df["per_year"] = df["yuan"] / df["years"]
+    return df[[c for c in cols if c in df]].reset_index(drop=True)
+
+
+def investment_by_vendor(investments: pd.DataFrame, fx: pd.DataFrame | None, vendors: pd.DataFrame,
+                         kinds=None) -> pd.DataFrame:
+    """Per listed Chinese vendor with a sourced amount: its largest yearly amount (best grade on a tie) and group."""
+    rows = yearly_investment(investments, fx, kinds)
+    listed = [v for v in vendors.index if kind_of(v, vendors) in CHINESE_KINDS]
+    rows = rows[rows["vendor"].isin(listed)] if len(rows) else rows
+    if rows.empty:
+        return pd.DataFrame(columns=["vendor", "group", "per_year", "kind", "period", "date", "source_quality"])
+    rows = rows.assign(_r=grade_rank(rows["source_quality"])).sort_values(["vendor", "per_year", "_r"],
+                                                                         ascending=[True, False, True])
+    top = rows.groupby("vendor").head(1).drop(columns="_r")
+    top = top.assign(group=top["vendor"].map(lambda v: group_of(v, vendors)))
+    return top.sort_values("per_year", ascending=False).reset_index(drop=True)
+
+
+def invest_compare(by_vendor: pd.DataFrame, others: tuple = ("established",), factor: float = INVEST_FACTOR,
+                   stat: str = "median") -> dict:
+    """Cloud vendors' median (stat='min': smallest) yearly amount against the comparison group's largest:
+    'more' (at least `factor` times), 'unclear' (above it, not by the factor), 'less' (below it), or 'na'."""
+    c = by_vendor[by_vendor["group"] == "cloud"] if len(by_vendor) else by_vendor
+    o = by_vendor[by_vendor["group"].isin(others)] if len(by_vendor) else by_vendor
+    out = {"cloud": c, "other": o, "factor": factor, "stat": stat}
+    if c.empty or o.empty:
+        return dict(out, outcome="na")
+    cloud_level = float(c["per_year"].median() if stat == "median" else c["per_year"].min())
+    other_top = float(o["per_year"].max())
+    out.update(cloud_level=cloud_level, other_top=other_top, ratio=cloud_level / other_top if other_top else
+               float("inf"))
+    if cloud_level >= factor * other_top:
+        return dict(out, outcome="more")
+    return dict(out, outcome="unclear" if cloud_level >= other_top else "less")
+
+
+def _bn(yuan: float) -> str:
+    return f"{yuan / 1e9:,.1f} billion yuan" if yuan < 1e10 else f"{yuan / 1e9:,.0f} billion yuan"
+
+
 def verdict_c5(status: pd.DataFrame, vendors: pd.DataFrame, shares: pd.DataFrame,
-               statements: pd.DataFrame | None = None, startups: bool = False, majority: bool = False) -> Verdict:
+               statements: pd.DataFrame | None = None, startups: bool = False, majority: bool = False,
+               investments: pd.DataFrame | None = None, fx: pd.DataFrame | None = None, proxy: bool = False,
+               factor: float = INVEST_FACTOR, stat: str = "median", kinds=None) -> Verdict:
     """C5 in two halves.
 
     Extension: in the latest count of LLM use by model family, the cloud vendors' families hold more of the published
     share than the others' (majority=True: more than half the whole market). Markets whose leader is a cloud vendor by
     definition (tokens sold on clouds, AI-cloud revenue) are not used. Alibaba's own framing is reported, not decisive.
-    Most aggressive: on the only measurable proxy, first-round price moves, the cloud vendors moved more often (or as
-    often and deeper) than the established firms without a cloud (startups=True: than all firms without a cloud).
+    Most aggressive (布局最激進): investment and positioning, from `investments` (investments.csv): the cloud vendors'
+    median yearly amount is at least `factor` times the largest of the established firms without a cloud
+    (startups=True: of all firms without a cloud, funding rounds included). Without an investments table, or with
+    proxy=True, the earlier proxy decides instead: first-round price moves, the cloud vendors moving more often (or as
+    often and deeper) than the comparison group.
     SUPPORTED: both halves; PARTLY: one, or a tie; NOT_SUPPORTED: neither; UNTESTABLE: neither can be measured.
     """
     parts, halves = [], {}
@@ -480,37 +557,12 @@ def verdict_c5(status: pd.DataFrame, vendors: pd.DataFrame, shares: pd.DataFrame
             parts.append(f"The framing is Alibaba Cloud's own ({len(framing)} statement{'s' if len(framing) != 1 else ''}"
                          f", {grades(framing)}).")
     others = ("established", "startup") if startups else ("established",)
-    rates = group_rates(status) if len(status) else None
-    if rates is None:
-        halves["aggressive"] = "na"
+    who = "firms without a public cloud" if startups else "established firms without a public cloud"
+    if investments is not None and not proxy:
+        halves["aggressive"] = _aggressive_by_investment(parts, investments, fx, vendors, others, who, factor, stat,
+                                                         kinds)
     else:
-        res = with_depth(compare(rates, others), status, others)
-        halves["aggressive"] = {"more": "yes", "tie": "tie", "less": "no", "na": "na"}[res["outcome"]]
-        who = "firms without a public cloud" if startups else "established firms without a public cloud"
-        if res["outcome"] == "na":
-            side = "cloud vendor" if not res["cloud_known"] else (
-                "firm without a public cloud" if startups else "established firm without a public cloud")
-            parts.append(f"On price moves, the proxy for positioning, no {side} has a known first-round status, so "
-                         "the comparison is not possible.")
-        else:
-            first = status[status["status"] == "moved"].sort_values("first")
-            lead = first.iloc[0] if len(first) else None
-            parts.append(
-                f"On first-round price moves (May-June 2024), a proxy for positioning: {res['cloud_moved']} of the "
-                f"{res['cloud_known']} cloud vendors with a known status moved, against {res['other_moved']} of "
-                f"{res['other_known']} {who}"
-                + (f" ({prose.listing(name(v, vendors) for v in status[(status['group'].isin(others)) & (status['status'] == 'moved')]['vendor'])})"
-                   if res["other_moved"] else "")
-                + ({"more": "", "tie": ", as aggressive but not more so", "less": ", fewer"}[res["outcome"]])
-                + ("; on depth too" if "cloud_depth" in res and res["outcome"] == "more" else "") + "."
-                + (f" The first mover was {name(lead['vendor'], vendors)} ({prose.day(lead['first'])}), a "
-                   f"{GROUP_ONE.get(lead['group'], 'vendor')}." if lead is not None and lead["group"] != "cloud"
-                   else ""))
-        unknown = status[(status["status"] == "not in the data") & (status["group"] == "cloud")]
-        if len(unknown):
-            parts.append(f"{prose.listing(name(v, vendors) for v in unknown['vendor'])} "
-                         f"{'has' if len(unknown) == 1 else 'have'} no sourced LLM price or statement for the window: "
-                         "not in the data, not counted as holding back.")
+        halves["aggressive"] = _aggressive_by_price_moves(parts, status, vendors, others, who, startups)
     evidence = " ".join(parts)
     a, b = halves["extension"], halves["aggressive"]
     if a == "na" and b == "na":
@@ -520,6 +572,70 @@ def verdict_c5(status: pd.DataFrame, vendors: pd.DataFrame, shares: pd.DataFrame
     if "yes" in (a, b) or b == "tie":
         return Verdict("C5", PARTLY, evidence)
     return Verdict("C5", NOT_SUPPORTED, evidence)
+
+
+def _aggressive_by_investment(parts, investments, fx, vendors, others, who, factor, stat, kinds) -> str:
+    by = investment_by_vendor(investments, fx, vendors, kinds)
+    res = invest_compare(by, others, factor, stat)
+    what = "capital spending on AI and cloud" if kinds is not None else "money put into AI and LLMs"
+
+    def each(df):
+        return prose.listing(f"{name(r.vendor, vendors)} {_bn(r.per_year)} ({r.kind.replace('_', ' ')}, "
+                             f"{r.period or 'one-off'}, grade {r.source_quality})" for r in df.itertuples())
+    listed = [v for v in vendors.index if group_of(v, vendors) in ("cloud",) + tuple(others)]
+    missing = [v for v in listed if v not in set(by["vendor"])]
+    if res["outcome"] == "na":
+        side = "cloud vendor" if res["cloud"].empty else who.replace("firms", "firm", 1)
+        parts.append(f"On {what}, the test of positioning (布局), no {side} has a sourced amount, so the comparison is "
+                     "not possible.")
+        return "na"
+    level = "median" if stat == "median" else "smallest"
+    parts.append(
+        f"On {what} a year, the test of positioning (布局): the cloud vendors' {level} is {_bn(res['cloud_level'])} "
+        f"({each(res['cloud'])}), against at most {_bn(res['other_top'])} for {who} ({each(res['other'])}): "
+        + {"more": f"{res['ratio']:.0f} times as much, beyond the factor of {factor:g} that amounts of mixed kinds "
+                   "need" if res["ratio"] >= 10 else f"{res['ratio']:.1f} times as much, beyond the factor of "
+                   f"{factor:g} that amounts of mixed kinds need",
+           "unclear": f"more, but only {res['ratio']:.1f} times as much, short of the factor of {factor:g} that "
+                      "amounts of mixed kinds need",
+           "less": "the cloud vendors do not outspend them"}[res["outcome"]] + ".")
+    if missing:
+        parts.append(f"No sourced amount for {prose.listing(name(v, vendors) for v in missing)}: not in the data, not "
+                     "counted.")
+    return {"more": "yes", "unclear": "tie", "less": "no"}[res["outcome"]]
+
+
+def _aggressive_by_price_moves(parts, status, vendors, others, who, startups) -> str:
+    rates = group_rates(status) if len(status) else None
+    if rates is None:
+        return "na"
+    res = with_depth(compare(rates, others), status, others)
+    outcome = {"more": "yes", "tie": "tie", "less": "no", "na": "na"}[res["outcome"]]
+    if res["outcome"] == "na":
+        side = "cloud vendor" if not res["cloud_known"] else (
+            "firm without a public cloud" if startups else "established firm without a public cloud")
+        parts.append(f"On price moves, the proxy for positioning, no {side} has a known first-round status, so "
+                     "the comparison is not possible.")
+    else:
+        first = status[status["status"] == "moved"].sort_values("first")
+        lead = first.iloc[0] if len(first) else None
+        parts.append(
+            f"On first-round price moves (May-June 2024), a proxy for positioning: {res['cloud_moved']} of the "
+            f"{res['cloud_known']} cloud vendors with a known status moved, against {res['other_moved']} of "
+            f"{res['other_known']} {who}"
+            + (f" ({prose.listing(name(v, vendors) for v in status[(status['group'].isin(others)) & (status['status'] == 'moved')]['vendor'])})"
+               if res["other_moved"] else "")
+            + ({"more": "", "tie": ", as aggressive but not more so", "less": ", fewer"}[res["outcome"]])
+            + ("; on depth too" if "cloud_depth" in res and res["outcome"] == "more" else "") + "."
+            + (f" The first mover was {name(lead['vendor'], vendors)} ({prose.day(lead['first'])}), a "
+               f"{GROUP_ONE.get(lead['group'], 'vendor')}." if lead is not None and lead["group"] != "cloud"
+               else ""))
+    unknown = status[(status["status"] == "not in the data") & (status["group"] == "cloud")]
+    if len(unknown):
+        parts.append(f"{prose.listing(name(v, vendors) for v in unknown['vendor'])} "
+                     f"{'has' if len(unknown) == 1 else 'have'} no sourced LLM price or statement for the window: "
+                     "not in the data, not counted as holding back.")
+    return outcome
 
 
 # --- C11: intent from what was said and done --------------------------------------------------------------------------
@@ -731,10 +847,12 @@ def _unsettled(s):
 
 
 def tested(cuts: pd.DataFrame, statements: pd.DataFrame, prices: pd.DataFrame, announcements: pd.DataFrame,
-           vendors: pd.DataFrame, shares_raw: pd.DataFrame, usage: pd.DataFrame, as_of=None) -> list:
+           vendors: pd.DataFrame, shares_raw: pd.DataFrame, usage: pd.DataFrame, as_of=None,
+           investments: pd.DataFrame | None = None, fx: pd.DataFrame | None = None) -> list:
     """C4, C5 and C11 with their sensitivity: each rule on the rows it uses, then under each alternative reading, each
     threshold moved one step both ways, grade-C sources left out and each single source left out.
-    `prices` is the consensus price table. Returns [(settled Verdict, Sensitivity)]."""
+    `prices` is the consensus price table; `investments` (investments.csv) decides C5's positioning half, and
+    without it the price-move proxy does. Returns [(settled Verdict, Sensitivity)]."""
     from ..sensitivity import check, settle, strength
 
     # C4: Alibaba's cloud cuts and its executives' statements of February 2024.
@@ -759,8 +877,8 @@ def tested(cuts: pd.DataFrame, statements: pd.DataFrame, prices: pd.DataFrame, a
 
     # C5 and C11 share the first-round status. Inputs restricted to what the rules read.
     covered = window_coverage(prices)
-    window = lambda df, s=WAR_START, e=pd.Timestamp("2024-07-31"): df[(df["date"] >= s) & (df["date"] <= e)] \
-        if len(df) else df  # noqa: E731 (the widest window an alternative uses)
+    window = lambda df, s=WAR_START, e=WAR_END: df[(df["date"] >= s) & (df["date"] <= e)] \
+        if len(df) else df  # noqa: E731 (the first round)
     chinese = [v for v in vendors.index if kind_of(v, vendors) in CHINESE_KINDS]
     p_war = list_prices(window(prices)) if len(prices) else prices
     p_war = p_war[p_war["vendor"].isin(chinese)] if len(p_war) else p_war
@@ -804,22 +922,37 @@ def tested(cuts: pd.DataFrame, statements: pd.DataFrame, prices: pd.DataFrame, a
             cache[key] = accelerations(rows, factor)
         return cache[key]
 
-    def c5_rule(prices, announcements, statements, framing, shares, end=WAR_END, cheap=CHEAP_LAUNCH_CNY_PER_M,
-                free_tokens=False, startups=False, majority=False):
-        status = first_round(prices, vendors, announcements, statements, covered, WAR_START, end, cheap, free_tokens)
-        return verdict_c5(status, vendors, shares_known(shares), framing, startups, majority)
+    chinese_inv = investments[investments["vendor"].isin(chinese)] if investments is not None and len(investments) \
+        else investments
 
-    c5 = check(c5_rule, {"prices": p_war, "announcements": a_war, "statements": s_war, "framing": framing,
-                         "shares": fam_raw},
-               {"start-ups included in the comparison (the article sets them aside)": {"startups": True},
-                "'extension' read as cloud vendors' families holding most of the whole market": {"majority": True},
-                "free-token giveaways counted as price moves": {"free_tokens": True},
-                "first round read as May 2024 only": {"end": pd.Timestamp("2024-05-31")},
-                "first round read as May to July 2024": {"end": pd.Timestamp("2024-07-31")},
-                f"a cheap launch at {prose.yuan(CHEAP_LAUNCH_CNY_PER_M / 2)} or less":
-                    {"cheap": CHEAP_LAUNCH_CNY_PER_M / 2},
-                f"a cheap launch at {prose.yuan(CHEAP_LAUNCH_CNY_PER_M * 2)} or less":
-                    {"cheap": CHEAP_LAUNCH_CNY_PER_M * 2}})
+    def c5_rule(prices, announcements, statements, framing, shares, investments=None, free_tokens=False,
+                startups=False, majority=False, proxy=False, factor=INVEST_FACTOR, stat="median", kinds=None):
+        status = first_round(prices, vendors, announcements, statements, covered, WAR_START, WAR_END,
+                             CHEAP_LAUNCH_CNY_PER_M, free_tokens)
+        return verdict_c5(status, vendors, shares_known(shares), framing, startups, majority, investments, fx, proxy,
+                          factor, stat, kinds)
+
+    inputs5 = {"prices": p_war, "announcements": a_war, "statements": s_war, "framing": framing, "shares": fam_raw}
+    alternatives5 = {"start-ups included in the comparison (the article sets them aside)": {"startups": True},
+                     "'extension' read as cloud vendors' families holding most of the whole market": {"majority": True}}
+    if chinese_inv is not None:
+        inputs5["investments"] = chinese_inv
+        lo, hi = INVEST_FACTOR_STEPS
+        alternatives5.update({
+            f"'more aggressive' as {lo:g} times the comparison group's largest": {"factor": lo},
+            f"'more aggressive' as {hi:g} times the comparison group's largest": {"factor": hi},
+            "the smallest cloud vendor against the comparison group's largest, not the median": {"stat": "min"},
+            "capital spending only (no stakes or funding rounds)": {"kinds": CAPITAL_KINDS}})
+    else:
+        alternatives5["free-token giveaways counted as price moves"] = {"free_tokens": True}
+    c5 = check(c5_rule, inputs5, alternatives5)
+    if chinese_inv is not None:
+        # The earlier proxy (first-round price moves) measures moves, not 布局: shown beside the verdict, not deciding.
+        proxies = {"price moves in May-June 2024 as the test of positioning": {"proxy": True},
+                   "price moves, free-token giveaways counted": {"proxy": True, "free_tokens": True}}
+        c5.shown = [(label, c5_rule(**dict(inputs5, **ch)).verdict) for label, ch in proxies.items()]
+        c5.base.evidence += (" Shown beside it, not deciding: on first-round price moves, the earlier proxy, the claim "
+                             f"would be {c5.shown[0][1]}.")
 
     # C11: statements of the movers, the share series with a pre-war period, the usage series.
     status = first_round(p_war, vendors, a_war, s_war, covered)
@@ -853,7 +986,8 @@ def tested(cuts: pd.DataFrame, statements: pd.DataFrame, prices: pd.DataFrame, a
     said = volume_statements(st11, [CLOUD_CUT_VENDOR])
 
     known = status.loc[status["status"] != "not in the data", "vendor"]
-    rows5 = [p_war[p_war["vendor"].isin(moved)], s_war[s_war["vendor"].isin(known)], fam_raw, framing]
+    rows5 = [fam_raw, framing] + ([chinese_inv] if chinese_inv is not None and len(chinese_inv) else
+                                  [p_war[p_war["vendor"].isin(moved)], s_war[s_war["vendor"].isin(known)]])
     return [(strength(settle(_unsettled(c4)), feb_cuts, feb_st), c4),
             (strength(settle(_unsettled(c5)), *rows5), c5),
             (strength(settle(_unsettled(c11)), said, u11, sh_raw[sh_raw["market"] == "cloud_infrastructure"] if len(sh_raw)

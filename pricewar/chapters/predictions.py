@@ -44,7 +44,7 @@ import pandas as pd
 
 from .. import prose
 from ..data import QUALITY_RANK as QUALITY
-from ..data import grade_rank, list_prices
+from ..data import grade_rank, latest_date_in, list_prices
 from ..verdicts import NOT_SUPPORTED, PARTLY, SUPPORTED, UNTESTABLE, Verdict
 
 # --------------------------------------------------------------------------------------------------------- C6: usage
@@ -388,16 +388,8 @@ FAR_MULTIPLE = 3
 
 
 def known_date(period: str):
-    """The latest date written in a decline rate's `period` text: when the rate was known at the earliest.
-
-    '2022-2025 (published 2025-03-12)' -> 2025-03-12, '2023-03 to 2024-11' -> 2024-11-01, 'n/a' -> NaT.
-    """
-    found = []
-    if not isinstance(period, str):
-        return pd.NaT
-    for y, m, d in re.findall(r"(?<!\d)((?:19|20)\d\d)(?:-(\d\d))?(?:-(\d\d))?(?!\d)", period):
-        found.append(pd.Timestamp(int(y), int(m or 1), int(d or 1)))
-    return max(found) if found else pd.NaT
+    """The latest date written in a decline rate's `period` text (pricewar.data.latest_date_in)."""
+    return latest_date_in(period)
 
 
 def known_by(rates: pd.DataFrame, as_of=None) -> pd.DataFrame:

@@ -17,7 +17,17 @@ import os
 import pandas as pd
 
 from .. import prose
-from ..data import PRICE_KEY, UNITS, consensus, fx_rate_on, grade_rank, list_prices, on_sale
+from ..data import (
+    DISAGREE_TOLERANCE,  # noqa: F401 (notebook 02 reads it as pc.DISAGREE_TOLERANCE)
+    PRICE_KEY,
+    UNITS,
+    consensus,
+    fx_rate_on,
+    grade_rank,
+    list_prices,
+    on_sale,
+    price_spread,
+)
 
 # The May 2024 round of cuts.
 MAY_START = pd.Timestamp("2024-05-01")
@@ -73,9 +83,6 @@ def merged(raw: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-DISAGREE_TOLERANCE = 0.05   # sources within 5% of each other agree: rounding, or USD converted at another date
-
-
 def disagreements(raw: pd.DataFrame, tolerance: float = 0.0) -> pd.DataFrame:
     """Every source row of a price (model, direction and date) whose sources state different before or after
     prices, by more than `tolerance` (a fraction of the larger price; 0: any difference)."""
@@ -83,14 +90,9 @@ def disagreements(raw: pd.DataFrame, tolerance: float = 0.0) -> pd.DataFrame:
         return raw
     key = [k for k in PRICE_KEY if k in raw]
 
-    def spread(s: pd.Series) -> float:
-        s = s.dropna()
-        if s.empty or s.max() == 0:
-            return 0.0 if s.empty or s.min() == s.max() else 1.0
-        return float((s.max() - s.min()) / s.max())
-
     groups = raw.groupby(key, dropna=False)
-    worst = pd.concat([groups["price_after_cny_per_m"].agg(spread), groups["price_before_cny_per_m"].agg(spread)],
+    worst = pd.concat([groups["price_after_cny_per_m"].agg(price_spread),
+                       groups["price_before_cny_per_m"].agg(price_spread)],
                       axis=1).max(axis=1)
     bad = worst[worst > tolerance + 1e-9].reset_index()[key]
     if bad.empty:

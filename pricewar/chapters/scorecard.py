@@ -33,7 +33,8 @@ def rows(records: list[dict]) -> list[dict]:
                                  "chapter": "", "chapter_title": "", "figures": []}
         rows.append({"claim": claim, "text": text, "quote": quote, "verdict": v["verdict"], "evidence": v["evidence"],
                      "chapter": v["chapter"], "chapter_title": v["chapter_title"],
-                     "strength": strength_text(v), "robustness": v.get("robustness", "")})
+                     "strength": strength_text(v), "robustness": v.get("robustness", ""),
+                     "citations": list(v.get("citations") or [])})
     return rows
 
 
@@ -81,6 +82,8 @@ def table_html(scores) -> str:
     """The scorecard as an HTML table; every text is escaped (evidence quotes values from the data)."""
     from html import escape as e
 
+    from ..chapter import cite
+
     rows = "\n".join(
         f'<tr data-verdict="{e(r.verdict)}"><th scope="row">{e(r.claim)}</th><td>{e(r.text)}<br>'
         f'<span class="quote" lang="zh-Hant">「{e(r.quote)}」</span></td><td><span class="badge">{e(r.verdict)}</span>'
@@ -88,6 +91,7 @@ def table_html(scores) -> str:
         + (f'<a href="{e(r.chapter)}.html#{e(r.claim)}">{e(r.chapter_title)} →</a>' if r.chapter else "")
         + (f'<br><span class="strength">Evidence: {e(r.strength)}.</span>' if r.strength else "")
         + (f'<br><span class="robustness">Robustness: {e(r.robustness)}.</span>' if r.robustness else "")
+        + (f"<br>{cite(r.citations).strip()}" if getattr(r, "citations", None) else "")
         + "</td></tr>"
         for r in scores.itertuples())
     return ('<table class="scorecard"><thead><tr><th scope="col">Claim</th><th scope="col">The article</th>'

@@ -16,6 +16,7 @@ CLAIMED_DOUBAO_INPUT = 0.0008 * 1000
 CLAIMED_MODELS = 9
 FOLLOWERS = ["baidu", "tencent", "iflytek"]
 FOLLOW_WINDOW_DAYS = 2   # "followed at once": on the same day or within two
+FOLLOW_HORIZON_DAYS = 60  # a follower's first cut is looked for this long after Alibaba's
 
 
 
@@ -121,12 +122,12 @@ def verdict_c2(prices: pd.DataFrame) -> Verdict:
 
 
 def follower_lags(prices: pd.DataFrame) -> pd.Series:
-    """Days from Alibaba's cut to each named follower's first cut (NaN: no cut found within 60 days)."""
+    """Days from Alibaba's cut to each named follower's first cut (NaN: none within FOLLOW_HORIZON_DAYS)."""
     p = list_prices(prices)
     lags = {}
     for vendor in FOLLOWERS:
         cuts = p[(p["vendor"] == vendor) & (p["event"] == "cut") & (p["date"] >= ALIBABA_CUT_DATE)
-                 & (p["date"] <= ALIBABA_CUT_DATE + pd.Timedelta(days=60))]
+                 & (p["date"] <= ALIBABA_CUT_DATE + pd.Timedelta(days=FOLLOW_HORIZON_DAYS))]
         lags[vendor] = (cuts["date"].min() - ALIBABA_CUT_DATE).days if len(cuts) else float("nan")
     return pd.Series(lags, dtype=float)
 
@@ -139,7 +140,7 @@ def verdict_c3(prices: pd.DataFrame, names: pd.Series, window: int = FOLLOW_WIND
     missing = [names.get(v, v) for v in lags[lags.isna()].index]
     evidence = "Cuts after Alibaba's: " + (prose.listing(parts) if parts else "none found") + "."
     if missing:
-        evidence += f" No sourced cut for {prose.listing(missing)} within 60 days."
+        evidence += f" No sourced cut for {prose.listing(missing)} within {FOLLOW_HORIZON_DAYS} days."
     if len(quick) == len(FOLLOWERS):
         return Verdict("C3", SUPPORTED, evidence)
     if len(lags.dropna()):
@@ -154,17 +155,25 @@ def tested(raw: pd.DataFrame, announcements: pd.DataFrame, names: pd.Series) -> 
 
     may = raw[raw["date"].between(pd.Timestamp("2024-05-01"), pd.Timestamp("2024-05-31"))]
     may_ann = announcements[announcements["date"].between(pd.Timestamp("2024-05-01"), pd.Timestamp("2024-05-31"))]
+    # C1 counts the announcement's own number of models. Counting only the models that have a price row reads a gap
+    # in the table as a fact about the announcement: shown beside the verdict (coverage), not a reading that decides.
     c1 = check(lambda raw, announcements: verdict_c1(consensus(raw), announcements),
-               {"raw": may, "announcements": may_ann},
-               {"the count attested only by price rows": {"announcements": may_ann.iloc[0:0]}})
+               {"raw": may, "announcements": may_ann})
+    c1.shown = [("the count attested only by price rows (coverage of the price table)",
+                 verdict_c1(consensus(may), may_ann.iloc[0:0]).verdict)]
     c2 = check(lambda raw: verdict_c2(consensus(raw)), {"raw": may})
-    c3 = check(lambda raw, window: verdict_c3(consensus(raw), names, window), {"raw": may, "window": FOLLOW_WINDOW_DAYS},
+    # C3's rule looks FOLLOW_HORIZON_DAYS past Alibaba's cut: its rows must reach that far, or a later follower
+    # would read as "no sourced cut".
+    follow = raw[raw["date"].between(pd.Timestamp("2024-05-01"),
+                                     ALIBABA_CUT_DATE + pd.Timedelta(days=FOLLOW_HORIZON_DAYS))]
+    c3 = check(lambda raw, window: verdict_c3(consensus(raw), names, window),
+               {"raw": follow, "window": FOLLOW_WINDOW_DAYS},
                {"'at once' read as the same day or the next": {"window": 1},
                 "'at once' read as within a week": {"window": 7}})
     alibaba = may[(may["vendor"] == "alibaba") & (may["date"] == ALIBABA_CUT_DATE)]
     out = []
     for s, rows in ((c1, [alibaba, may_ann[may_ann["vendor"] == "alibaba"]]),
                     (c2, [may[(may["vendor"] == "bytedance") & (may["date"] < ALIBABA_CUT_DATE)]]),
-                    (c3, [may[may["vendor"].isin(FOLLOWERS) & (may["event"] == "cut")]])):
+                    (c3, [follow[follow["vendor"].isin(FOLLOWERS) & (follow["event"] == "cut")]])):
         out.append((strength(settle(s), *rows), s))
     return out

@@ -140,40 +140,49 @@ def _build_locked(args, cache_dir: Path, started: float) -> int:
     entries.sweep(cache_dir)
     publish.sweep(args.out)
 
-    # 1. Data first: nothing runs on data that has not been validated.
-    validation = orchestrate.Validation(args.data, state, everything=args.check)
-    validation.run()
-    if validation.problems:
-        validation.report()
-        return 2
-    state.save()
-    if args.check:
-        say(f"Data is valid: {args.data}")
-        return 0
-    first_day, last_day = orchestrate.date_range(args.data)
-    if args.as_of and first_day and args.as_of < first_day:
-        raise BuildError(f"--as-of {args.as_of} is before the first dated price in the data ({first_day}): "
-                         "there would be nothing to report.", 2)
-    as_of = args.as_of or last_day
-    parameters = {"AS_OF": args.as_of} if args.as_of else {}
-
-    # 2. Execute what is not cached: chapters first, then the notebooks that read their records.
+    # The chapters to run, known before validation: their kernels start (and import their modules) while the data
+    # are checked, but no cell runs on data that have not been validated.
     every = orchestrate.chapter_notebooks(args.notebooks)
     meta = {p: orchestrate.notebook_meta(p) for p in every}
     chapters = [p.stem for p in every if not meta[p].get("after_chapters")]  # what the scorecard reads
     paths = every
     if args.only:
         paths = [p for p in every if args.only in (p.stem, p.name)]
-        if not paths:
-            raise BuildError(f"No chapter named {args.only!r} in {args.notebooks}", 2)
-    if not paths:
-        raise BuildError(f"No chapter notebooks (NN_name.ipynb) in {args.notebooks}", 2)
-    say(f"Building {len(paths)} notebook(s) with {args.jobs} worker(s)")
+    parameters = {"AS_OF": args.as_of} if args.as_of else {}
     executor = orchestrate.Executor(args, state, cache_dir, parameters)
-    executor.run([p for p in paths if not meta[p].get("after_chapters")])
-    if not executor.failures:
-        orchestrate.sync_records(cache_dir, chapters)
-        executor.run([p for p in paths if meta[p].get("after_chapters")])
+    first = [p for p in paths if not meta[p].get("after_chapters")]
+    try:
+        if not args.check and paths:
+            executor.start(first)
+        # 1. Data first: nothing runs on data that has not been validated.
+        validation = orchestrate.Validation(args.data, state, everything=args.check)
+        validation.run()
+        if validation.problems:
+            executor.abandon()
+            validation.report()
+            return 2
+        state.save()
+        if args.check:
+            say(f"Data is valid: {args.data}")
+            return 0
+        first_day, last_day = orchestrate.date_range(args.data)
+        if args.as_of and first_day and args.as_of < first_day:
+            raise BuildError(f"--as-of {args.as_of} is before the first dated price in the data ({first_day}): "
+                             "there would be nothing to report.", 2)
+        as_of = args.as_of or last_day
+        if args.only and not paths:
+            raise BuildError(f"No chapter named {args.only!r} in {args.notebooks}", 2)
+        if not paths:
+            raise BuildError(f"No chapter notebooks (NN_name.ipynb) in {args.notebooks}", 2)
+
+        # 2. Execute what is not cached: chapters first, then the notebooks that read their records.
+        say(f"Building {len(paths)} notebook(s) with {args.jobs} worker(s)")
+        executor.open()
+        executor.finish([p for p in paths if meta[p].get("after_chapters")],
+                        lambda: orchestrate.sync_records(cache_dir, chapters))
+    except BaseException:
+        executor.abandon()
+        raise
     state.save()
     if executor.failures:
         for failure in executor.failures:
@@ -187,7 +196,7 @@ def _build_locked(args, cache_dir: Path, started: float) -> int:
         preview = publish.write_preview(cache_dir, names, args.out, as_of, args.data)
         say(f"Preview of {names[0]}: {preview / (names[0] + '.html')} (site/ and figures/ were not touched)")
         return 0
-    key = publish.publish_key(cache_dir, names, as_of)
+    key = publish.publish_key(cache_dir, names, as_of, args.data)
     # What was published where: one cache may serve several output folders (--cache-dir).
     if not isinstance(state.data.get("published"), dict):
         state.data["published"] = {}

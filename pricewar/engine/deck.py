@@ -1,6 +1,6 @@
 """The slide deck: one 16:9 slide per figure, byte-identical for unchanged figures.
 
-Each slide uses the "Title Only" layout: its title placeholder holds the chart's takeaway (outline view, slide
+Text is set in Noto Sans SC, the face of the charts and pages. Each slide uses the "Title Only" layout: its title placeholder holds the chart's takeaway (outline view, slide
 navigation and accessibility checkers see a titled slide); the picture is the chart cropped below its own title
 and above its own source line, so nothing appears twice; the source line (with the chart's note) is a text box
 under the picture. Titles and source lines wrap, and their sizes are chosen by measuring them with DejaVu Sans,
@@ -85,7 +85,10 @@ def source_text(fig) -> str:
 
 def _style_text_frame(frame, size: int, bold: bool) -> None:
     from pptx.enum.text import MSO_AUTO_SIZE
+    from pptx.oxml.ns import qn
     from pptx.util import Pt
+
+    from ..fonts import FAMILY
 
     frame.word_wrap = True
     frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE  # PowerPoint shrinks it if a font runs wider still
@@ -93,6 +96,12 @@ def _style_text_frame(frame, size: int, bold: bool) -> None:
         for run in paragraph.runs:
             run.font.size = Pt(size)
             run.font.bold = bold
+            # The charts' and pages' face, for Latin and East Asian text alike (not the theme's Calibri).
+            run.font.name = FAMILY
+            latin = run._r.get_or_add_rPr().find(qn("a:latin"))
+            for tag in ("a:cs", "a:ea"):
+                element = latin.makeelement(qn(tag), {"typeface": FAMILY})
+                latin.addnext(element)
 
 
 def build_deck(figures: list, folder: Path, target: Path, as_of: str) -> None:

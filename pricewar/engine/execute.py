@@ -5,6 +5,8 @@ modules in several threads at once is what made builds fail at random.
 """
 from __future__ import annotations
 
+import ast
+import asyncio
 import atexit
 import os
 import re
@@ -59,6 +61,62 @@ def stop_all() -> None:
         _kill(client)
 
 
+class Cancelled(Exception):
+    """The notebook turned out not to be needed (its inputs were unchanged, or the data were invalid)."""
+
+
+class Gate:
+    """Holds a started kernel before the notebook's first cell until the build opens it (the data are valid, the
+    records the notebook reads are ready) or cancels it. Kernel start and the heavy imports so overlap the work
+    that must come first: validation, and the chapters before the scorecard."""
+
+    def __init__(self, opened: bool = False):
+        self._decided = threading.Event()
+        self._go = opened
+        if opened:
+            self._decided.set()
+
+    def open(self) -> None:
+        self._go = True
+        self._decided.set()
+
+    def cancel(self) -> None:
+        self._decided.set()
+
+    async def wait(self) -> None:
+        while not self._decided.is_set():
+            if _stopping.is_set():
+                raise Stopped()
+            await asyncio.sleep(0.02)
+        if not self._go:
+            raise Cancelled()
+
+
+def warm_imports(nb) -> str:
+    """Code that imports, silently and without binding any name, the modules the notebook's cells import at top
+    level: run while the kernel waits at its gate. A module that fails to import is skipped here (the notebook's
+    own cell then fails, and says where)."""
+    names = []
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        try:
+            tree = ast.parse("".join(cell.get("source", "")))
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                names += [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.append(node.module)
+    names = list(dict.fromkeys(names))
+    if not names:
+        return ""
+    return ("def _pricewar_warm(names):\n    import importlib\n    for name in names:\n        try:\n"
+            "            importlib.import_module(name)\n        except Exception:\n            pass\n"
+            f"_pricewar_warm({names!r})\ndel _pricewar_warm\n")
+
+
 @dataclass
 class Executed:
     name: str
@@ -99,11 +157,25 @@ def read_notebook(path: Path):
                              f"{detail})") from None
 
 
-def execute(path: Path, nb, env: dict, parameters: dict, timeout: int, stderr_log: Path) -> Executed:
-    """Run the notebook `nb` (read from `path` by read_notebook) in a new kernel started in path's folder."""
+def execute(path: Path, nb, env: dict, parameters: dict, timeout: int, stderr_log: Path,
+            gate: Gate | None = None) -> Executed | None:
+    """Run the notebook `nb` (read from `path` by read_notebook) in a new kernel started in path's folder.
+
+    The kernel starts and imports the notebook's modules at once; its first cell waits for `gate` to open. None if
+    the gate was cancelled.
+    """
     start = time.perf_counter()
     injected = inject_parameters(nb, parameters)
     running = {"cell": None}
+    warm = warm_imports(nb)
+
+    async def on_notebook_start(**_):
+        if warm:
+            await client.async_wait_for_reply(client.kc.execute(warm, silent=True, store_history=False))
+        if gate is not None:
+            await gate.wait()
+        nonlocal start
+        start = time.perf_counter()  # the notebook's own time, for scheduling: from its first cell
 
     def on_start(cell, cell_index, **_):
         if _stopping.is_set():  # the kernel may have started after stop_all looked for it
@@ -113,7 +185,7 @@ def execute(path: Path, nb, env: dict, parameters: dict, timeout: int, stderr_lo
     # The kernel is thrown away after the run: no need to wait for a graceful shutdown.
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                             shutdown_kernel="immediate", resources={"metadata": {"path": str(path.parent)}},
-                            on_cell_start=on_start)
+                            on_cell_start=on_start, on_notebook_start=on_notebook_start)
     kernel_env = dict(os.environ, **env)
 
     def file_cell(index):  # number cells as the notebook file does, from 1, without the injected cell
@@ -128,6 +200,8 @@ def execute(path: Path, nb, env: dict, parameters: dict, timeout: int, stderr_lo
         # The kernel's own chatter (transport warnings, ...) goes to a log file, not to the build's output.
         with open(stderr_log, "w", encoding="utf-8") as err:
             client.execute(env=kernel_env, stderr=err)
+    except Cancelled:
+        return None
     except Stopped:
         raise NotebookFailed(path.name, file_cell(running["cell"]), "the build was interrupted") from None
     except CellTimeoutError:

@@ -149,8 +149,11 @@ def prepare_imports() -> None:
     from jupyter_client.manager import KernelManager
     from jupyter_client.provisioning import KernelProvisionerFactory
 
+    from .. import fonts, paths, renders  # noqa: F401 (the main thread uses them while the kernels start)
     from . import execute  # noqa: F401
 
+    "".encode("utf-8-sig")  # the codec the font step reads the data with, imported on first use
+    fonts.variable_font()   # imports the font package
     KernelProvisionerFactory.instance()  # loads the provisioner entry points once
     KernelManager(kernel_name="python3").kernel_spec  # noqa: B018 (the lookup is the point)
     localinterfaces.localhost()
@@ -201,73 +204,150 @@ class Executor:
                 "PRICEWAR_CHAPTER_DIR": str(work / "chapters"),
                 "PRICEWAR_RECORDS_DIR": str(self.cache_dir / "records"),
                 "PRICEWAR_READ_LOG": str(work / "reads.log"),
+                "PRICEWAR_RENDER_CACHE": str(self.cache_dir / "renders"),
                 "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg",
                 # Kernels find the package even where it was not pip-installed (requirements.txt installs it too).
                 "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]))}
 
-    def run(self, paths: list[Path]) -> None:
-        todo = []
-        for path in paths:
-            if self.is_cached(path):
-                say(f"  {path.stem:<24} cached")
-            else:
-                todo.append(path)
-        if not todo:
+    def run(self, paths: list[Path], later: list[Path] = (), between=None) -> None:
+        """Execute what is not cached of `paths`, then of `later` (after `between()`, which prepares what they
+        read)."""
+        self.start(paths)
+        self.open()
+        self.finish(later, between)
+
+    def start(self, paths: list[Path]) -> None:
+        """Start a kernel for each notebook of `paths` that is not cached, as many at once as --jobs allows; each
+        imports its modules and waits at the gate (`open`) before its first cell."""
+        self.todo = [p for p in paths if not self._cached_say(p)]
+        self.pool, self.futures, self.gate = None, {}, None
+        if not self.todo:
             return
-        import shutil  # here, in the main thread: the workers use it
-
-        from .. import fonts
-
         prepare_imports()
-        from concurrent.futures import ThreadPoolExecutor, as_completed
+        from .execute import Gate, NotebookFailed, read_notebook
 
-        from .execute import NotebookFailed, execute, read_notebook, stop_all
-
-        notebooks = {}
-        for path in todo:  # read and validated here, in the main thread: a broken file stops the build at once
+        self.notebooks = {}
+        for path in self.todo:  # read and validated here, in the main thread: a broken file stops the build at once
             try:
-                notebooks[path] = read_notebook(path)
+                self.notebooks[path] = read_notebook(path)
             except NotebookFailed as failure:
                 raise BuildError(f"{path} {failure.detail}. Nothing was built; the previous report is untouched.",
                                  1) from None
-
-        # Cut the chart font once, before parallel kernels race for it.
-        fonts.static_fonts(fonts.cjk_characters(fonts.project_texts(self.args.data, self.args.notebooks)), say)
+        # Longest first balances the workers: as long as the last build took, else by the notebook's size.
         durations = self.state.data.get("seconds", {})
-        todo.sort(key=lambda p: -durations.get(p.stem, 0))  # longest first balances the workers
-        say(f"  executing {len(todo)} notebook(s), {min(len(todo), max(1, self.args.jobs))} at a time")
+        self.todo.sort(key=lambda p: -durations.get(p.stem, p.stat().st_size / 2500))
+        from concurrent.futures import ThreadPoolExecutor
 
-        def job(p):
-            work = entries.new_work_dir(self.cache_dir, p.stem)
-            try:
-                done = execute(p, notebooks[p], self.env(work, p.stem), self.parameters, self.args.timeout,
-                               work / "kernel.stderr")
-            except BaseException:
-                shutil.rmtree(work, ignore_errors=True)
-                raise
-            return work, done
+        self.gate = Gate()
+        self.pool = ThreadPoolExecutor(max_workers=max(1, self.args.jobs))
+        self.futures = {self.pool.submit(self._job, p, self.gate): p for p in self.todo}
 
-        pool = ThreadPoolExecutor(max_workers=max(1, self.args.jobs))
+    def _cached_say(self, path: Path) -> bool:
+        if self.is_cached(path):
+            say(f"  {path.stem:<24} cached")
+            return True
+        return False
+
+    def _job(self, p: Path, gate):
+        import shutil
+
+        from .execute import execute
+
+        work = entries.new_work_dir(self.cache_dir, p.stem)
         try:
-            futures = {pool.submit(job, p): p for p in todo}
+            done = execute(p, self.notebooks[p], self.env(work, p.stem), self.parameters, self.args.timeout,
+                           work / "kernel.stderr", gate)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+        if done is None:  # not needed after all
+            shutil.rmtree(work, ignore_errors=True)
+        return work, done
+
+    def open(self) -> None:
+        """The data are valid: cut the chart font (before the kernels race for it) and let the notebooks run."""
+        if not self.todo:
+            return
+        from .. import fonts, renders
+
+        renders.prune(self.cache_dir / "renders")  # no cell runs yet: nothing is using the folder
+        fonts.static_fonts(fonts.chart_characters(fonts.project_texts(self.args.data, self.args.notebooks)), say)
+        say(f"  executing {len(self.todo)} notebook(s), {min(len(self.todo), max(1, self.args.jobs))} at a time")
+        self.gate.open()
+
+    def abandon(self) -> None:
+        """Stop the started kernels (invalid data, interrupted build); the cache keeps what was committed."""
+        if self.pool is None:
+            return
+        from .execute import stop_all
+
+        if self.gate is not None:
+            self.gate.cancel()
+        stop_all()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        entries.discard_work(self.cache_dir)
+        self.pool = None
+
+    def finish(self, later: list[Path] = (), between=None) -> None:
+        """Wait for the started notebooks and commit each; then run `later` (the scorecard), whose kernels start
+        while the last chapters run and whose first cell waits until `between()` has prepared their inputs."""
+        later = list(later)
+        if self.pool is None:  # nothing to run first
+            if between is not None:
+                between()
+            if later:
+                self.start(later)
+                self.open()
+                self.finish()
+            return
+        from concurrent.futures import as_completed
+
+        from .execute import Gate, NotebookFailed, read_notebook
+
+        pool, futures = self.pool, dict(self.futures)
+        gates = {path: Gate() for path in later}
+        for path in later:
+            try:
+                self.notebooks[path] = read_notebook(path)
+            except NotebookFailed as failure:
+                self.abandon()
+                raise BuildError(f"{path} {failure.detail}. Nothing was built; the previous report is untouched.",
+                                 1) from None
+        # Queued behind the chapters: each kernel starts when a worker falls idle, then waits at its gate.
+        queued = {pool.submit(self._job, p, gates[p]): p for p in later}
+        try:
             for future in as_completed(futures):
-                path = futures[future]
-                try:
-                    work, done = future.result()
-                except NotebookFailed as failure:
-                    self.failures.append(failure)
-                    say(f"  {path.stem:<24} FAILED")
-                    continue
-                self.commit(path, work, done)
-                say(f"  {path.stem:<24} executed  {done.seconds:5.1f} s")
+                self._collect(futures[future], future)
+            if between is not None and not self.failures:
+                between()
+            needed = [p for p in later if not self.failures and not self._cached_say(p)]
+            if needed:
+                say(f"  executing {len(needed)} notebook(s), {min(len(needed), max(1, self.args.jobs))} at a time")
+            for path in later:
+                (gates[path].open if path in needed else gates[path].cancel)()
+            for future in as_completed(queued):
+                self._collect(queued[future], future)
         except BaseException:
             # Interrupted (Ctrl-C, SIGTERM) or broken: stop the kernels now rather than wait for their notebooks,
             # let the worker threads end, and remove this build's work folders. The cache keeps what was committed.
-            stop_all()
-            pool.shutdown(wait=True, cancel_futures=True)
-            entries.discard_work(self.cache_dir)
+            self.abandon()
             raise
         pool.shutdown(wait=True)
+        self.pool = None
+
+    def _collect(self, path: Path, future) -> None:
+        from .execute import NotebookFailed
+
+        try:
+            work, done = future.result()
+        except NotebookFailed as failure:
+            self.failures.append(failure)
+            say(f"  {path.stem:<24} FAILED")
+            return
+        if done is None:
+            return
+        self.commit(path, work, done)
+        say(f"  {path.stem:<24} executed  {done.seconds:5.1f} s")
 
     def commit(self, path: Path, work: Path, done) -> None:
         import shutil

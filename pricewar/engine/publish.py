@@ -18,15 +18,25 @@ PREVIEW = "site-preview"
 ENGINE = Path(__file__).resolve().parent
 
 
-def publish_key(cache_dir: Path, names: list[str], as_of: str) -> str:
+def data_hash(data: Path | None) -> str:
+    """Every file in the data folder, by name and content: the site's data version and its data download follow
+    any change there (a README edit included), even one that no notebook reads."""
+    if data is None or not Path(data).is_dir():
+        return ""
+    files = sorted(p for p in Path(data).rglob("*") if p.is_file() and not p.name.startswith("."))
+    return cache.text_hash("\n".join(f"{p.relative_to(data).as_posix()}\0{cache.file_hash(p)}" for p in files))
+
+
+def publish_key(cache_dir: Path, names: list[str], as_of: str, data: Path | None = None) -> str:
     """What the published report depends on: each entry's manifest (its inputs and output hashes), the renderer's
-    own code and templates, and the as-of date."""
+    own code and templates, the as-of date, and every file of the data folder (the data download and the data
+    version shown on every page come from it)."""
     manifests = [entries.manifest(cache_dir, n) for n in names]
     renderer = [p for p in ENGINE.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     package = ENGINE.parent
     renderer += [package / "chapters" / "scorecard.py", package / "verdicts.py"]
     return cache.text_hash(json.dumps(manifests, sort_keys=True) + cache.tree_hash(renderer) + as_of
-                           + "|".join(names))
+                           + "|".join(names) + "|data:" + data_hash(data))
 
 
 def signature(folder: Path) -> dict[str, list]:
@@ -57,7 +67,7 @@ def render(cache_dir: Path, names: list[str], target: Path, as_of: str, data: Pa
 
     import nbformat
 
-    from . import changes
+    from . import changes, references
     from .deck import build_deck
     from .orchestrate import BuildError
     from .render import Site, Unshowable, notebook_page
@@ -72,6 +82,8 @@ def render(cache_dir: Path, names: list[str], target: Path, as_of: str, data: Pa
         pages = [notebook_page(n, read(n)) for n in names]
     except Unshowable as error:
         raise BuildError(f"{error}. Nothing was published; the previous report is untouched.", 1) from None
+    for page in pages:  # one numbering of the sources per page; claims, tables and charts cite by number
+        page.body = references.number(page.body)
     figures = [f for p in pages for f in p.figures]
     seen = {}
     for f in figures:
