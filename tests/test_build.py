@@ -11,7 +11,8 @@ from conftest import ROOT, manifest, record, run_build, site_files
 
 CHAPTERS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
 # A page may link to another host (<a href>) but never load from one: no src, stylesheet, @import or url().
-EXTERNAL = re.compile(r"""(?:\bsrc|\bsrcset|\bposter|\bdata)\s*=\s*["']?\s*(?:https?:)?//|<link\b[^>]*\bhref\s*=\s*["']?\s*"""
+# (data-src and other data-* attributes load nothing: the source list keeps each address in one.)
+EXTERNAL = re.compile(r"""(?<![\w-])(?:src|srcset|poster|data)\s*=\s*["']?\s*(?:https?:)?//|<link\b[^>]*\bhref\s*=\s*["']?\s*"""
                       r"""(?:https?:)?//|@import\s+(?:url\()?["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//""", re.I)
 LINK = re.compile(r"<a\b[^>]*\bhref\s*=\s*[\"'](?:https?:)?//[^>]*>", re.I)
 
