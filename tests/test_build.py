@@ -4,12 +4,15 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 
 from conftest import ROOT, manifest, record, run_build, site_files
 
 CHAPTERS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
 # A page may link to another host (<a href>) but never load from one: no src, stylesheet, @import or url().
-EXTERNAL = re.compile(r"""(?:\bsrc|\bsrcset|\bposter|\bdata)\s*=\s*["']?\s*(?:https?:)?//|<link\b[^>]*\bhref\s*=\s*["']?\s*"""
+# (data-src and other data-* attributes load nothing: the source list keeps each address in one.)
+EXTERNAL = re.compile(r"""(?<![\w-])(?:src|srcset|poster|data)\s*=\s*["']?\s*(?:https?:)?//|<link\b[^>]*\bhref\s*=\s*["']?\s*"""
                       r"""(?:https?:)?//|@import\s+(?:url\()?["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//""", re.I)
 LINK = re.compile(r"<a\b[^>]*\bhref\s*=\s*[\"'](?:https?:)?//[^>]*>", re.I)
 
@@ -77,6 +80,30 @@ def test_noop_rebuild_executes_nothing(full_build, data_copy):
     assert result.returncode == 0, result.stderr
     assert "Up to date" in result.stdout and executed_names(result.stdout) == set()
     assert site_files(full_build / "site") == before
+
+
+# What only executing or rendering needs: a build with nothing to do imports none of it.
+HEAVY = {"nbconvert", "mistune", "bleach", "pygments", "bs4", "jinja2", "markdown_it", "nh3", "nbformat", "nbclient",
+         "jupyter_client", "pandas", "matplotlib"}
+
+
+def test_noop_rebuild_imports_neither_renderer_nor_jupyter(full_build, data_copy):
+    result = subprocess.run([sys.executable, "-X", "importtime", str(ROOT / "build.py"), "--out", str(full_build),
+                             "--data", str(data_copy)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0 and "Up to date" in result.stdout, result.stdout + result.stderr[-2000:]
+    imported = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in result.stderr.splitlines()
+                if line.startswith("import time:")}
+    assert imported and not imported & HEAVY, sorted(imported & HEAVY)
+
+
+def test_chapter_pages_carry_no_stock_notebook_styles(full_build):
+    # nbconvert writes the chapters' bodies with the project's template (extends base, not lab): no lab classes,
+    # no inline stylesheet or script, only the report's own style.css.
+    for name in CHAPTERS:
+        text = (full_build / "site" / f"{name}.html").read_text(encoding="utf-8")
+        for stock in ("jp-", "<style", "<script", "highlight-ipynb", "mathjax"):
+            assert stock not in text.lower(), f"{name}: {stock}"
+        assert re.findall(r"<link\b[^>]*>", text) == ['<link rel="stylesheet" href="style.css">'], name
 
 
 def test_csv_edit_reexecutes_only_notebooks_that_read_it(full_build, data_copy):

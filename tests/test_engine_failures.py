@@ -53,6 +53,23 @@ def test_failed_notebooks_leave_the_last_report(broken_run, full_build):
     assert not list((out / ".build-cache" / "work").glob("*")), "work folders of failed notebooks left behind"
 
 
+def test_an_output_the_pages_cannot_show_is_named_in_one_sentence(tmp_path, full_build, data_copy):
+    # Chapter 1 cut to its title and parameters cells, then a cell whose output no page can show.
+    notebooks = notebooks_copy(tmp_path / "notebooks", ["01_timeline"])
+    nb = json.loads((notebooks / "01_timeline.ipynb").read_text(encoding="utf-8"))
+    nb["cells"] = nb["cells"][:CELL - 1]
+    (notebooks / "01_timeline.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    edit_notebook(notebooks / "01_timeline.ipynb", CELL - 1,
+                  "from IPython.display import display\ndisplay({'application/x-unknown': '?'}, raw=True)")
+    out = clone_build(full_build, tmp_path / "out")
+    result = run_build("--out", out, "--data", data_copy, "--notebooks", notebooks)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (f"01_timeline: cell {CELL} has an output of type application/x-unknown, which the report cannot show"
+            in result.stderr), result.stderr
+    assert "previous report is untouched" in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert_same_files(full_build, out)
+
+
 @pytest.mark.parametrize("content", ["this is not a notebook", '{"cells": [{"cell_type": "code"}]}'])
 def test_an_unreadable_notebook_is_named_in_one_sentence(tmp_path, full_build, data_copy, content):
     notebooks = notebooks_copy(tmp_path / "notebooks", ["01_timeline"])

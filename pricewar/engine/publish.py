@@ -69,7 +69,8 @@ def render(cache_dir: Path, names: list[str], target: Path, as_of: str, data: Pa
 
     from . import changes, references
     from .deck import build_deck
-    from .render import Site, notebook_page
+    from .orchestrate import BuildError
+    from .render import Site, Unshowable, notebook_page
 
     records = {n: r for n in names if (r := entries.record(cache_dir, n)) is not None}
 
@@ -77,7 +78,10 @@ def render(cache_dir: Path, names: list[str], target: Path, as_of: str, data: Pa
         text = (entries.folder(cache_dir, name) / entries.NOTEBOOK).read_text(encoding="utf-8")
         return nbformat.from_dict(json.loads(text))
 
-    pages = [notebook_page(n, read(n)) for n in names]
+    try:
+        pages = [notebook_page(n, read(n)) for n in names]
+    except Unshowable as error:
+        raise BuildError(f"{error}. Nothing was published; the previous report is untouched.", 1) from None
     for page in pages:  # one numbering of the sources per page; claims, tables and charts cite by number
         page.body = references.number(page.body)
     figures = [f for p in pages for f in p.figures]

@@ -1,7 +1,8 @@
 """Turn executed notebooks into article pages: prose and figures first, code folded away, no request to any host.
 
-Figures are referenced as files in figures/ (the same files presenters get), not embedded, to keep pages light;
-the single-file edition embeds them instead.
+A chapter's body is written by nbconvert with the project's template (convert.py); this module adds the page's
+passes (table boxes, unique ids, heading anchors, contents) and writes the site. Figures are referenced as files in
+figures/ (the same files presenters get), not embedded, to keep pages light; the single-file edition embeds them.
 """
 from __future__ import annotations
 
@@ -41,6 +42,10 @@ def sanitize(markup: str) -> str:
                      generic_attribute_prefixes={"data-"}, link_rel="noopener noreferrer")
 
 
+class Unshowable(ValueError):
+    """An output the pages cannot show (an unknown type, an error): the build stops, naming notebook and cell."""
+
+
 @dataclass
 class Figure:
     name: str
@@ -66,15 +71,11 @@ class Page:
         return f"{self.name}.html"
 
 
-def _text(value) -> str:
-    return "".join(value) if isinstance(value, list) else str(value)
-
-
-def _figure_html(info: dict, chapter: str) -> tuple[str, Figure]:
-    fig = Figure(info["name"], info.get("title", info["name"]), info.get("subtitle", ""), info.get("source", ""),
-                 info.get("alt", ""), chapter, info.get("note", ""), dict(info.get("phone") or {}),
-                 dict(info.get("crop") or {}))
-    return figure_markup(fig), fig
+def figure_from(info: dict, chapter: str) -> Figure:
+    """The figure an output's `pricewar_figure` metadata describes (pricewar.style writes it)."""
+    return Figure(info["name"], info.get("title", info["name"]), info.get("subtitle", ""), info.get("source", ""),
+                  info.get("alt", ""), chapter, info.get("note", ""), dict(info.get("phone") or {}),
+                  dict(info.get("crop") or {}))
 
 
 def figure_markup(fig: Figure) -> str:
@@ -101,81 +102,12 @@ def figure_markup(fig: Figure) -> str:
             f'</figcaption></figure>')
 
 
-def _outputs_html(outputs: list, chapter: str, figures: list[Figure], cell: int = 0) -> str:
-    parts = []
-    for out in outputs:
-        kind = out.get("output_type")
-        if kind == "stream":
-            if out.get("name") == "stdout":
-                parts.append(f'<pre class="output">{html.escape(_text(out.get("text", "")))}</pre>')
-            continue  # stderr (warnings, progress bars) is for the build log, not for readers
-        if kind == "error":
-            raise ValueError(f"{chapter}: an error output reached the renderer")
-        data = out.get("data", {})
-        info = out.get("metadata", {}).get("pricewar_figure")
-        if info:
-            markup, fig = _figure_html(info, chapter)
-            figures.append(fig)
-            parts.append(markup)
-        elif "text/html" in data:
-            parts.append(f'<div class="output html">{sanitize(_text(data["text/html"]))}</div>')
-        elif "text/markdown" in data:
-            parts.append(f'<div class="output prose">{sanitize(markdown(_text(data["text/markdown"])))}</div>')
-        elif "image/png" in data or "image/svg+xml" in data:
-            # Embedded as an image (data: URI): an SVG shown through <img> can run nothing and load nothing.
-            alt = html.escape(_text(data.get("text/plain", "chart")), quote=True)
-            if "image/png" in data:
-                uri = f'data:image/png;base64,{_text(data["image/png"]).strip()}'
-            else:
-                uri = "data:image/svg+xml;base64," + base64.b64encode(_text(data["image/svg+xml"]).encode()).decode()
-            parts.append(f'<figure><img src="{uri}" alt="{alt}"></figure>')
-        elif "text/latex" in data:
-            parts.append(f'<pre class="output">{html.escape(_text(data["text/latex"]))}</pre>')
-        elif "application/json" in data:
-            parts.append(f'<pre class="output">{html.escape(json.dumps(data["application/json"], indent=1))}</pre>')
-        elif "text/plain" in data:
-            parts.append(f'<pre class="output">{html.escape(_text(data["text/plain"]))}</pre>')
-        elif data:
-            raise ValueError(f"{chapter}: cell {cell} has an output of type {', '.join(sorted(data))}, which the "
-                             "report cannot show; display it as text, Markdown, HTML, PNG or SVG")
-    return "\n".join(parts)
-
-
 def notebook_page(name: str, nb) -> Page:
-    figures: list[Figure] = []
-    parts, title = [], name
-    section = ""
-    labels: dict[str, int] = {}
-    for number, cell in enumerate(nb.cells, 1):
-        tags = set(cell.get("metadata", {}).get("tags", []))
-        if "remove-cell" in tags:
-            continue
-        source = _text(cell.get("source", ""))
-        if cell.cell_type == "markdown":
-            if title == name:
-                match = re.search(r"^#\s+(.+)$", source, re.M)
-                if match:
-                    title = match.group(1).strip()
-            headings = re.findall(r"^#{2,3}\s+(.+)$", source, re.M)
-            if headings:
-                section = headings[-1].strip()
-            parts.append(f'<div class="prose">{sanitize(markdown(source))}</div>')
-        elif cell.cell_type == "code":
-            shown = []
-            out = ""
-            before = len(figures)
-            if "remove-output" not in tags:
-                out = _outputs_html(cell.get("outputs", []), name, figures, number)
-            if source.strip() and "remove-input" not in tags:
-                label = code_label(source, out, section, "parameters" in tags, [f.title for f in figures[before:]])
-                labels[label] = labels.get(label, 0) + 1
-                if labels[label] > 1:
-                    label = f"{label} ({labels[label]})"
-                shown.append(f'<details class="code"><summary>{html.escape(label)}</summary>'
-                             f'<pre><code class="language-python">{html.escape(source)}</code></pre></details>')
-            parts += shown + [out]
-    body = unique_ids(scroll_tables("\n".join(p for p in parts if p)))
-    body = anchor_headings(body)
+    """The chapter page of an executed notebook: nbconvert writes the body (convert.py), then the page's passes."""
+    from .convert import convert  # here, not above: a build with nothing to render imports no nbconvert
+
+    body, title, figures = convert(name, nb)
+    body = anchor_headings(unique_ids(scroll_tables(body)))
     return Page(name, title, add_contents(body, title), figures)
 
 
