@@ -285,4 +285,6 @@ def test_page_weight_without_figures(full_build):
         if path.name == "report.html":
             continue  # the one-file edition embeds every figure on purpose
         weight = path.stat().st_size + css + fonts
-        assert weight <= 360_000, f"{path.name}: {weight} bytes without figures"
+        # A chapter carries its code (folded), tables with a Sources column and a source list of up to ~180
+        # entries: heavy for a text page, light beside one chart.
+        assert weight <= 420_000, f"{path.name}: {weight} bytes without figures"

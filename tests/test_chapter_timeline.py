@@ -61,7 +61,8 @@ def test_c1_rests_on_a_grade_c_count_so_it_is_softened_for_that_reason():
     v, s = by_claim(timeline.tested(raw(MAY), announcements("C"), NAMES))["C1"]
     assert s.as_tested == SUPPORTED and v.verdict == PARTLY
     assert dict(s.results)["grade-C sources left out"] == PARTLY
-    assert "because grade-C sources left out" in v.evidence and "price rows" not in v.evidence.split("because")[1]
+    assert "with grade-C sources left out, it would be" in v.evidence
+    assert "price rows" not in v.evidence.split("It is rated")[1]
 
 
 def test_c3_a_june_follower_is_found_and_only_a_wider_window_counts_it():

@@ -187,6 +187,8 @@ class Executor:
         self.static = {"code": code_hash(), "params": cache.text_hash(json.dumps(parameters, sort_keys=True))}
         self.failures: list = []
         self.executed: list[str] = []
+        self.todo: list[Path] = []
+        self.pool, self.futures, self.gate, self.notebooks = None, {}, None, {}
 
     def key(self, path: Path) -> dict:
         return dict(self.static, source=cache.file_hash(path), data=str(self.args.data))
