@@ -35,7 +35,7 @@ class Sensitivity:
         flips = self.flips
         if not flips:
             return f"holds under all {len(self.results)} alternatives"
-        shown = "; ".join(f"{v} if {label}" for label, v in flips[:3])
+        shown = "; ".join(f"{v} {condition(label, 'if')}" for label, v in flips[:3])
         more = f" (and {len(flips) - 3} more)" if len(flips) > 3 else ""
         return f"{len(flips)} of {len(self.results)} alternatives change it: {shown}{more}"
 
@@ -45,6 +45,11 @@ class Sensitivity:
         rows += [f"| {label} | {v}{' (changes)' if v != self.as_tested else ''} |" for label, v in self.results]
         rows += [f"| {label} (a proxy, shown, not a reading of the claim) | {v} |" for label, v in self.shown]
         return "\n".join(rows)
+
+
+def condition(label: str, word: str) -> str:
+    """An alternative's label as a condition: "without example.com" as it is, else "if …" / "with …"."""
+    return label if label.startswith("without ") else f"{word} {label}"
 
 
 def source_rows(frames: dict[str, pd.DataFrame]) -> list[str]:
@@ -107,8 +112,8 @@ def settle(s: Sensitivity) -> Verdict:
     v = s.base
     v.robustness = s.line()
     if v.verdict in (SUPPORTED, NOT_SUPPORTED) and s.flips:
-        v.evidence += (f" It is rated partly supported, not {v.verdict}: with {s.flips[0][0]}, it would be "
-                       f"{s.flips[0][1]}.")
+        v.evidence += (f" It is rated partly supported rather than {v.verdict}: {condition(s.flips[0][0], 'with')}, it "
+                       f"would be {s.flips[0][1]}.")
         v.verdict = PARTLY
     return v
 

@@ -72,3 +72,18 @@ def test_a_usd_list_price_beside_a_cny_one_is_not_a_disagreement():
     assert prose.big(3e13) == "30 trillion" and prose.big(1.5e9) == "1.5 billion"
     assert prose.yuan(0) == "free" and prose.yuan(0.5) == "0.5 yuan"
     assert prose.listing(["a", "b", "c"]) == "a, b and c"
+
+
+def test_a_softened_verdict_names_its_alternative_in_plain_words():
+    from pricewar.sensitivity import Sensitivity, settle
+    from pricewar.verdicts import Verdict
+
+    by_source = settle(Sensitivity(Verdict("C9", "supported", "Evidence."),
+                                   [("without example.com", "partly supported"), ("a threshold of 3", "supported")]))
+    assert by_source.verdict == "partly supported"
+    assert by_source.evidence.endswith("rather than supported: without example.com, it would be partly supported.")
+    assert by_source.robustness == "1 of 2 alternatives change it: partly supported without example.com"
+    by_reading = settle(Sensitivity(Verdict("C9", "supported", "Evidence."),
+                                    [("grade-C sources left out", "not supported")]))
+    assert "with grade-C sources left out, it would be not supported" in by_reading.evidence
+    assert by_reading.robustness.endswith("not supported if grade-C sources left out")
