@@ -99,17 +99,21 @@ def citation_rows(*frames: pd.DataFrame) -> list[dict]:
     rows = [f for f in frames if isinstance(f, pd.DataFrame) and len(f) and "source_url" in f]
     if not rows:
         return []
-    table = pd.concat(rows, ignore_index=True)
+    return [{"source_url": url, "source_quality": grades[0] if grades else "", "source_note": _paraphrase(group),
+             "date": _dates(group)} for url, grades, group in _by_address(pd.concat(rows, ignore_index=True))]
+
+
+def _by_address(table: pd.DataFrame) -> list[tuple[str, list[str], pd.DataFrame]]:
+    """(address, its grades best first, its rows) for each distinct source address in the table: best-graded
+    first, then by host and address."""
     table = table[table["source_url"].notna() & table["source_url"].astype(str).str.strip().ne("")]
-    out = []
-    for url, group in table.groupby("source_url", sort=True):
+    entries = []
+    for url, group in table.groupby("source_url", sort=False):
         grades = sorted({str(g) for g in group.get("source_quality", pd.Series(dtype=str)).dropna()},
                         key=lambda g: GRADE_ORDER.get(g, 9))
-        out.append({"source_url": str(url), "source_quality": grades[0] if grades else "",
-                    "source_note": _paraphrase(group), "date": _dates(group)})
-    out.sort(key=lambda c: (GRADE_ORDER.get(c["source_quality"], 9), display_address(c["source_url"])[0],
-                            c["source_url"]))
-    return out
+        entries.append((str(url), grades, group))
+    entries.sort(key=lambda e: (GRADE_ORDER.get(e[1][0], 9) if e[1] else 9, display_address(e[0])[0].lower(), e[0]))
+    return entries
 
 
 def cite(citations, label: str = "Sources") -> str:
@@ -231,15 +235,8 @@ def sources_html(*frames: pd.DataFrame) -> str:
         rows.append(cited[~cited["source_url"].isin(listed)])
     if not rows:
         return '<h2>Sources</h2><p>No sourced rows.</p>'
-    table = pd.concat(rows, ignore_index=True)
-    table = table[table["source_url"].notna() & table["source_url"].astype(str).str.strip().ne("")]
-    entries = []
-    for url, group in table.groupby("source_url", sort=False):
-        grades = sorted({str(g) for g in group.get("source_quality", pd.Series(dtype=str)).dropna()},
-                        key=lambda g: GRADE_ORDER.get(g, 9))
-        entries.append((GRADE_ORDER.get(grades[0], 9) if grades else 9, str(url), grades, group))
-    entries.sort(key=lambda e: (e[0], display_address(e[1])[0].lower(), e[1]))
-    items = "\n".join(_source_item(i, url, grades, group) for i, (_, url, grades, group) in enumerate(entries, 1))
+    entries = _by_address(pd.concat(rows, ignore_index=True))
+    items = "\n".join(_source_item(i, url, grades, group) for i, (url, grades, group) in enumerate(entries, 1))
     intro = ("Grades: A primary or major outlet, B trade media or a named outlet's repost, C aggregator. Each entry: "
              "where the page is, what the data take from it, when, its grade, and its address.")
     return (f'<h2>Sources</h2>\n<p class="sources-intro">{escape(intro)}</p>\n'
