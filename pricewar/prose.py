@@ -57,5 +57,11 @@ def listing(items) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def grades(values) -> str:
+    """'grade C' or 'grades B and C', from the grades of some source rows."""
+    g = sorted({str(v) for v in values if str(v) and str(v) != "nan"})
+    return ("grade " if len(g) == 1 else "grades ") + listing(g)
+
+
 def log10_span(low: float, high: float) -> float:
     return math.log10(high / low)

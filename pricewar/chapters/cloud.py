@@ -127,8 +127,7 @@ def group_of(vendor: str, vendors: pd.DataFrame) -> str:
 
 def grades(df: pd.DataFrame) -> str:
     """'grade C' or 'grades B and C'."""
-    g = sorted(set(df["source_quality"]))
-    return ("grade " if len(g) == 1 else "grades ") + prose.listing(g)
+    return prose.grades(df["source_quality"])
 
 
 def only_c(df: pd.DataFrame) -> bool:

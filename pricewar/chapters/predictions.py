@@ -160,7 +160,7 @@ def growth_wording(statements: pd.DataFrame) -> dict:
     sites = liu["source_url"].map(host) if len(liu) else pd.Series(dtype=str)
     return {"rows": len(liu), "sources": int(sites.nunique()),
             "thousands": int(sites[thousands].nunique()), "hundredfold": int(sites[hundred].nunique()),
-            "grades": "".join(sorted(set(liu["source_quality"])))}
+            "grades": prose.grades(liu["source_quality"])}
 
 
 def wording_note(wording: dict) -> str:
@@ -176,7 +176,7 @@ def wording_note(wording: dict) -> str:
         k = wording["thousands"]
         say = "it says" if n == 1 else f"{k} {'says' if k == 1 else 'say'}"
         return (f" None of {of} found for Liu Weiguang's 21 May 2024 remarks ({wording['rows']} "
-                f"row{'s' if wording['rows'] != 1 else ''}, grade {wording['grades']}) says 'hundredfold' (百倍); "
+                f"row{'s' if wording['rows'] != 1 else ''}, {wording['grades']}) says 'hundredfold' (百倍); "
                 f"{say} calls would grow 'thousands of times' (成千上万倍). The article does not date its two "
                 "forecasts to that day.")
     return (f" None of {of} found for Liu Weiguang's 21 May 2024 remarks says 'hundredfold' (百倍); where the figure "
@@ -442,7 +442,7 @@ def _publisher_rates(rates: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["publisher", "slowest", "fastest", "n", "grades"])
     g = c.groupby("publisher")
     return pd.DataFrame({"slowest": g["factor_per_year"].min(), "fastest": g["factor_per_year"].max(),
-                         "n": g.size(), "grades": g["source_quality"].agg(lambda s: "".join(sorted(set(s))))}
+                         "n": g.size(), "grades": g["source_quality"].agg(prose.grades)}
                         ).reset_index().sort_values("slowest").reset_index(drop=True)
 
 
