@@ -1,4 +1,5 @@
-"""Reuse the raster renditions of a chart that has not changed: the build's cache below the notebook level.
+"""The build's store below the notebook level: the raster renditions of a chart that has not changed, and the
+results of pure computations whose inputs have not (memo.py).
 
 Drawing the slide PNG and laying out the phone rendition is most of a chapter's run time. When a notebook runs
 again (a new price row re-runs every chapter) most of its charts come out exactly as before. `save` writes the
@@ -20,7 +21,7 @@ import uuid
 from pathlib import Path
 
 INFO = "info.json"
-KEEP = 160  # entries kept after a build (about seven builds' worth of this report's charts); least recent go first
+KEEP = 240  # entries kept after a build (several builds' worth of charts and memoised results); least recent go first
 
 
 def root() -> Path | None:
@@ -39,9 +40,8 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def fetch(name: str, targets: dict[str, Path]) -> dict | None:
-    """Copy the cached files of entry `name` to `targets` ({file name in the entry: destination}) and return its
-    recorded info; None (and nothing written) when there is no such entry or any file fails its check."""
+def _load(name: str, entries) -> tuple[dict, dict] | None:
+    """({entry: bytes}, recorded info) of entry `name`, every file checked against its recorded hash; else None."""
     base = root()
     if base is None:
         return None
@@ -49,42 +49,67 @@ def fetch(name: str, targets: dict[str, Path]) -> dict | None:
     try:
         info = json.loads((folder / INFO).read_text(encoding="utf-8"))
         blobs = {}
-        for entry in targets:
+        for entry in entries:
             data = (folder / entry).read_bytes()
             if _sha(data) != info["files"][entry]:
                 return None
             blobs[entry] = data
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    for entry, target in targets.items():
-        target.write_bytes(blobs[entry])
     try:
         os.utime(folder)  # recently used: kept by prune()
     except OSError:
         pass
-    return info.get("info", {})
+    return blobs, info.get("info", {})
+
+
+def fetch(name: str, targets: dict[str, Path]) -> dict | None:
+    """Copy the cached files of entry `name` to `targets` ({file name in the entry: destination}) and return its
+    recorded info; None (and nothing written) when there is no such entry or any file fails its check."""
+    found = _load(name, targets)
+    if found is None:
+        return None
+    blobs, info = found
+    for entry, target in targets.items():
+        target.write_bytes(blobs[entry])
+    return info
+
+
+def fetch_bytes(name: str, entry: str) -> bytes | None:
+    """The content of one file of entry `name` (checked), or None."""
+    found = _load(name, [entry])
+    return None if found is None else found[0][entry]
 
 
 def store(name: str, files: dict[str, Path], info: dict) -> None:
     """Keep copies of `files` ({file name in the entry: the file written}) and `info` as entry `name`."""
+    if root() is None:
+        return
+    try:
+        blobs = {entry: Path(source).read_bytes() for entry, source in files.items()}
+    except OSError:
+        return
+    store_bytes(name, blobs, info)
+
+
+def store_bytes(name: str, blobs: dict[str, bytes], info: dict) -> None:
+    """Keep `blobs` ({file name in the entry: content}) and `info` as entry `name`."""
     base = root()
     if base is None:
         return
     tmp = base / f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     try:
         tmp.mkdir(parents=True)
-        hashes = {}
-        for entry, source in files.items():
-            data = Path(source).read_bytes()
+        for entry, data in blobs.items():
             (tmp / entry).write_bytes(data)
-            hashes[entry] = _sha(data)
+        hashes = {entry: _sha(data) for entry, data in blobs.items()}
         (tmp / INFO).write_text(json.dumps({"files": hashes, "info": info}, sort_keys=True), encoding="utf-8")
         target = base / name
         if target.exists():  # damaged (fetch refused it) or written meanwhile by a parallel kernel
             shutil.rmtree(target, ignore_errors=True)
         os.rename(tmp, target)
     except OSError:
-        pass  # a cache that cannot be written only means the next build draws again
+        pass  # a cache that cannot be written only means the next build computes again
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -87,7 +87,15 @@ def check(rule, inputs: dict, alternatives: dict[str, dict] | None = None, sourc
     """Run rule(**inputs), then rule(**(inputs | changes)) for every alternative (and the source alternatives).
 
     Single-source alternatives are summarised as one row per distinct outcome, so a chapter's table stays short.
+    The dozens of re-runs are most of a chapter's time: under the build, a check whose rule and inputs are those
+    of an earlier build returns that build's result (memo.py).
     """
+    from . import memo
+
+    return memo.call(_check, rule, inputs, alternatives, sources, per_source)
+
+
+def _check(rule, inputs: dict, alternatives: dict[str, dict] | None, sources: bool, per_source: bool) -> Sensitivity:
     base = rule(**inputs)
     results = [(label, rule(**dict(inputs, **changes)).verdict) for label, changes in (alternatives or {}).items()]
     if sources:

@@ -905,30 +905,38 @@ def tested(cuts: pd.DataFrame, statements: pd.DataFrame, prices: pd.DataFrame, a
     fam_raw = fam_raw[fam_raw["market"] == FAMILY_MARKET] if len(fam_raw) else fam_raw
     framing = extension_statements(statements) if len(statements) else statements
 
-    cache = {}
+    def repeated():
+        """share_consensus, share_changes and accelerations, each computed once per distinct input (the same rows
+        come back in many re-runs). A fresh set for each check, so that what a check reads does not depend on the
+        checks run before it (the build reuses a check's result when what it reads is unchanged: memo.py)."""
+        cache = {}
 
-    def shares_known(raw):
-        """share_consensus, computed once per distinct set of rows (the same rows come back in many re-runs)."""
-        key = tuple(map(tuple, raw[["period", "source", "market", "vendor", "share", "source_url"]].values)) \
-            if len(raw) else ()
-        if key not in cache:
-            cache[key] = share_consensus(raw, as_of)
-        return cache[key]
+        def shares_known(raw):
+            """share_consensus, computed once per distinct set of rows (the same rows come back in many re-runs)."""
+            key = tuple(map(tuple, raw[["period", "source", "market", "vendor", "share", "source_url"]].values)) \
+                if len(raw) else ()
+            if key not in cache:
+                cache[key] = share_consensus(raw, as_of)
+            return cache[key]
 
-    def changes_of(consensus_shares, status, no_move_is_hold):
-        """share_changes, once per distinct set of share rows (the status is fixed for C11)."""
-        key = ("changes", no_move_is_hold, id(consensus_shares))
-        if key not in cache:
-            cache[key] = share_changes(consensus_shares, status, no_move_is_hold)
-        return cache[key]
+        def changes_of(consensus_shares, status, no_move_is_hold):
+            """share_changes, once per distinct set of share rows (the status is fixed for C11)."""
+            key = ("changes", no_move_is_hold, id(consensus_shares))
+            if key not in cache:
+                cache[key] = share_changes(consensus_shares, status, no_move_is_hold)
+            return cache[key]
 
-    def growth_of(rows, factor):
-        """accelerations, computed once per distinct set of usage rows and factor."""
-        key = (factor,) + (tuple(map(tuple, rows[["date", "scope", "metric", "value", "source_url"]].astype(str).values))
-                           if len(rows) else ())
-        if key not in cache:
-            cache[key] = accelerations(rows, factor)
-        return cache[key]
+        def growth_of(rows, factor):
+            """accelerations, computed once per distinct set of usage rows and factor."""
+            key = (factor,) + (tuple(map(tuple, rows[["date", "scope", "metric", "value", "source_url"]].astype(str).values))
+                               if len(rows) else ())
+            if key not in cache:
+                cache[key] = accelerations(rows, factor)
+            return cache[key]
+
+        return shares_known, changes_of, growth_of
+
+    shares_known, _, _ = repeated()
 
     chinese_inv = investments[investments["vendor"].isin(chinese)] if investments is not None and len(investments) \
         else investments
@@ -976,9 +984,11 @@ def tested(cuts: pd.DataFrame, statements: pd.DataFrame, prices: pd.DataFrame, a
         sh_raw = sh_raw[sh_raw["market"].isin(early)]
     u11 = usage[usage["scope"].isin([v for v, *_ in USAGE_SERIES])] if len(usage) else usage
 
+    shares11, changes_of, growth_of = repeated()
+
     def c11_rule(statements, usage, shares, who="alibaba", year=WAR_YEAR, words=VOLUME_WORDS, no_move_is_hold=False,
                  factor=ACCELERATION):
-        return verdict_c11(statements, usage, shares_known(shares), status, vendors, who, year, words,
+        return verdict_c11(statements, usage, shares11(shares), status, vendors, who, year, words,
                            no_move_is_hold, factor, growth_of, changes_of)
 
     c11 = check(c11_rule, {"statements": st11, "usage": u11, "shares": sh_raw},

@@ -207,6 +207,7 @@ class Executor:
                 "PRICEWAR_RECORDS_DIR": str(self.cache_dir / "records"),
                 "PRICEWAR_READ_LOG": str(work / "reads.log"),
                 "PRICEWAR_RENDER_CACHE": str(self.cache_dir / "renders"),
+                "PRICEWAR_CODE_HASH": self.static["code"],  # what memoised results are keyed on (memo.py)
                 "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg",
                 # Kernels find the package even where it was not pip-installed (requirements.txt installs it too).
                 "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]))}
