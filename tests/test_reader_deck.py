@@ -58,3 +58,35 @@ def test_the_fit_shrinks_a_long_title():
     long = deck.fit(" ".join(["A much longer takeaway title"] * 4), deck.TITLE_SIZES, True, 12.4, 0.9, 2)
     assert short == deck.TITLE_SIZES[0] and long < short
     assert re.fullmatch(r"\d+", str(long))
+
+
+def test_an_unchanged_deck_is_copied_and_a_changed_one_made_again(tmp_path, full_build, monkeypatch):
+    """The deck is reused only when every figure's text, crop and picture and the as-of date are the same."""
+    import shutil
+
+    from pricewar.engine.render import Figure
+
+    folder = tmp_path / "figures"
+    folder.mkdir()
+    pngs = sorted((full_build / "figures").glob("*.png"))[:2]
+    for png in pngs:
+        shutil.copyfile(png, folder / png.name)
+    figures = [Figure(name=p.stem, title=f"Title {i}", subtitle="Sub", source="A source", alt="Alt",
+                      crop={"top": 0.1, "bottom": 0.05}) for i, p in enumerate(pngs)]
+    keep, made = tmp_path / "keep", []
+    build = deck.build_deck
+    monkeypatch.setattr(deck, "build_deck", lambda *a: (made.append(1), build(*a)))
+
+    deck.write_deck(figures, folder, tmp_path / "one.pptx", "2026-01-01", keep)
+    deck.write_deck(figures, folder, tmp_path / "two.pptx", "2026-01-01", keep)
+    assert len(made) == 1 and (tmp_path / "one.pptx").read_bytes() == (tmp_path / "two.pptx").read_bytes()
+
+    figures[1].title = "Another title"
+    deck.write_deck(figures, folder, tmp_path / "three.pptx", "2026-01-01", keep)
+    deck.write_deck(figures, folder, tmp_path / "four.pptx", "2026-02-01", keep)
+    (folder / pngs[0].name).write_bytes((folder / pngs[1].name).read_bytes())  # another picture, same name
+    deck.write_deck(figures, folder, tmp_path / "five.pptx", "2026-02-01", keep)
+    assert len(made) == 4
+    (keep / "deck.pptx").write_bytes(b"damaged")
+    deck.write_deck(figures, folder, tmp_path / "six.pptx", "2026-02-01", keep)
+    assert len(made) == 5 and (tmp_path / "six.pptx").read_bytes() == (tmp_path / "five.pptx").read_bytes()

@@ -9,7 +9,8 @@ shrink-on-overflow is set as well. The picture's alt text is the figure's alt te
 generated title and subtitle, the description, the source and where the data are.
 
 python-pptx stamps the zip entries and the core properties with the current time; both are fixed here so that a
-rebuild of unchanged data changes no byte.
+rebuild of unchanged data changes no byte. Because of that, a deck whose inputs are unchanged (every figure's
+text, crop and picture, the as-of date and this module) is copied from the build cache rather than made again.
 """
 from __future__ import annotations
 
@@ -102,6 +103,39 @@ def _style_text_frame(frame, size: int, bold: bool) -> None:
             for tag in ("a:cs", "a:ea"):
                 element = latin.makeelement(qn(tag), {"typeface": FAMILY})
                 latin.addnext(element)
+
+
+def write_deck(figures: list, folder: Path, target: Path, as_of: str, keep: Path | None = None) -> None:
+    """build_deck, or a copy of the deck kept in `keep` (a folder of the build cache) when it was made from the same
+    inputs; a kept deck is used only if its bytes match the hash recorded with it."""
+    import hashlib
+    import json
+
+    def sha(data: bytes) -> str:
+        return hashlib.sha256(data).hexdigest()
+
+    figs = [dict(vars(f), png=sha((folder / f"{f.name}.png").read_bytes())) for f in figures]
+    key = sha(json.dumps([figs, as_of, sha(Path(__file__).read_bytes())], sort_keys=True, default=str).encode())
+    if keep is not None:
+        try:
+            record = json.loads((keep / "deck.json").read_text(encoding="utf-8"))
+            data = (keep / "deck.pptx").read_bytes()
+            if record == {"key": key, "sha": sha(data)}:
+                target.write_bytes(data)
+                return
+        except (OSError, ValueError):
+            pass
+    build_deck(figures, folder, target, as_of)
+    if keep is not None:
+        data = target.read_bytes()
+        try:
+            keep.mkdir(parents=True, exist_ok=True)
+            for name, content in (("deck.pptx", data), ("deck.json", json.dumps({"key": key, "sha": sha(data)}).encode())):
+                tmp = keep / f".{name}.tmp"
+                tmp.write_bytes(content)
+                tmp.replace(keep / name)
+        except OSError:
+            pass  # not kept: the next build makes it again
 
 
 def build_deck(figures: list, folder: Path, target: Path, as_of: str) -> None:

@@ -68,7 +68,7 @@ def render(cache_dir: Path, names: list[str], target: Path, as_of: str, data: Pa
     import nbformat
 
     from . import changes, references
-    from .deck import build_deck
+    from .deck import write_deck
     from .orchestrate import BuildError
     from .render import Site, Unshowable, notebook_page
 
@@ -97,7 +97,7 @@ def render(cache_dir: Path, names: list[str], target: Path, as_of: str, data: Pa
         for filename, path in made.items():  # every file of the figure: png, svg, csv, phone webp
             if filename.startswith(f"{f.name}.") and path.is_file():
                 shutil.copyfile(path, fig_out / filename)
-    build_deck(figures, fig_out, fig_out / DECK_NAME, as_of)
+    write_deck(figures, fig_out, fig_out / DECK_NAME, as_of, keep=Path(cache_dir) / "deck")
     summary = next((r.get("summary", []) for r in reversed(list(records.values())) if r.get("summary")), [])
     report = changes.summarise(records, fig_out, data)
     Site(target, as_of, data).write_all(pages, records, summary)
