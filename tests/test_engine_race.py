@@ -9,28 +9,27 @@ from concurrent.futures import ThreadPoolExecutor
 
 from conftest import ROOT, build_command
 
-# Runs the build's own Executor on two small notebooks, two at a time, and prints every module that entered
-# sys.modules while its worker threads were running: any such import can race with another thread's.
+# Runs the build's own Executor on two small notebooks, two at a time, with the build's page rendering after each
+# commit (in the main thread), and prints every module a worker thread imported for the first time: such an import
+# can race with another thread's. (The main thread may import while the workers run, as they import nothing.)
 WATCH = r'''
-import argparse, concurrent.futures as cf, json, sys
+import argparse, json, sys, threading
 from pathlib import Path
 
 sys.modules.setdefault("rfc3987_syntax", None)
-seen = {}
+first_imports = []
 
 
-class Watched(cf.ThreadPoolExecutor):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        seen["before"] = set(sys.modules)
-
-    def shutdown(self, *args, **kwargs):
-        super().shutdown(*args, **kwargs)
-        seen.setdefault("after", set(sys.modules))
+class Spy:
+    """Asked first for every module not yet in sys.modules: records who asks, finds nothing itself."""
+    def find_spec(self, name, path=None, target=None):
+        if threading.current_thread() is not threading.main_thread():
+            first_imports.append(f"{name} (in {threading.current_thread().name})")
+        return None
 
 
-cf.ThreadPoolExecutor = Watched
-from pricewar.engine import cache, orchestrate
+sys.meta_path.insert(0, Spy())
+from pricewar.engine import cache, orchestrate, pages, publish
 
 folder = Path(sys.argv[1])
 cells = ["from IPython.display import HTML, Markdown, display\ndisplay(Markdown('**bold**'), HTML('<b>x</b>'))",
@@ -46,9 +45,11 @@ for name in ("01_a", "02_b"):  # written as plain JSON: nothing of nbformat is i
     (notebooks / f"{name}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
 args = argparse.Namespace(data=Path(sys.argv[2]), notebooks=notebooks, force=True, jobs=2, timeout=120)
 executor = orchestrate.Executor(args, cache.State(folder / "cache"), folder / "cache", {})
+executor.on_commit = lambda name: pages.prepare(folder / "cache", name, publish.renderer_hash())
 executor.run(sorted(notebooks.glob("*.ipynb")))
 assert not executor.failures, [str(f) for f in executor.failures]
-print(json.dumps(sorted(seen["after"] - seen["before"])))
+assert sorted(p.name for p in (folder / "cache" / pages.FOLDER).iterdir()) == ["01_a.json", "02_b.json"]
+print(json.dumps(sorted(set(first_imports))))
 '''
 
 
@@ -57,7 +58,7 @@ def test_no_module_is_first_imported_while_worker_threads_run(tmp_path, data_cop
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     imported = json.loads(result.stdout.strip().splitlines()[-1])
-    assert imported == [], f"imported while notebooks ran in threads (move them to prepare_imports): {imported}"
+    assert imported == [], f"first imported by worker threads (move them to prepare_imports): {imported}"
 
 
 def run(*args) -> subprocess.CompletedProcess:

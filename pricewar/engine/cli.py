@@ -150,6 +150,13 @@ def _build_locked(args, cache_dir: Path, started: float) -> int:
         paths = [p for p in every if args.only in (p.stem, p.name)]
     parameters = {"AS_OF": args.as_of} if args.as_of else {}
     executor = orchestrate.Executor(args, state, cache_dir, parameters)
+    if not args.check:
+        def prepare_page(name: str) -> None:  # imports on first use: a build with nothing to run imports none of it
+            from . import pages
+
+            pages.prepare(cache_dir, name, publish.renderer_hash())
+
+        executor.on_commit = prepare_page
     first = [p for p in paths if not meta[p].get("after_chapters")]
     try:
         if not args.check and paths:

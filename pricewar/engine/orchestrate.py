@@ -189,6 +189,10 @@ class Executor:
         self.executed: list[str] = []
         self.todo: list[Path] = []
         self.pool, self.futures, self.gate, self.notebooks = None, {}, None, {}
+        # Called in the main thread with each notebook's name once its entry is committed (the build renders its
+        # page then, while other notebooks still run). Worker threads import nothing new (prepare_imports); the
+        # main thread may, as no other thread is importing.
+        self.on_commit = None
 
     def key(self, path: Path) -> dict:
         return dict(self.static, source=cache.file_hash(path), data=str(self.args.data))
@@ -351,6 +355,8 @@ class Executor:
             return
         self.commit(path, work, done)
         say(f"  {path.stem:<24} executed  {done.seconds:5.1f} s")
+        if self.on_commit is not None:
+            self.on_commit(path.stem)
 
     def commit(self, path: Path, work: Path, done) -> None:
         import shutil

@@ -27,15 +27,20 @@ def data_hash(data: Path | None) -> str:
     return cache.text_hash("\n".join(f"{p.relative_to(data).as_posix()}\0{cache.file_hash(p)}" for p in files))
 
 
+def renderer_hash() -> str:
+    """The renderer's own code and templates (and the scorecard's, whose page it draws)."""
+    renderer = [p for p in ENGINE.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    package = ENGINE.parent
+    renderer += [package / "chapters" / "scorecard.py", package / "verdicts.py"]
+    return cache.tree_hash(renderer)
+
+
 def publish_key(cache_dir: Path, names: list[str], as_of: str, data: Path | None = None) -> str:
     """What the published report depends on: each entry's manifest (its inputs and output hashes), the renderer's
     own code and templates, the as-of date, and every file of the data folder (the data download and the data
     version shown on every page come from it)."""
     manifests = [entries.manifest(cache_dir, n) for n in names]
-    renderer = [p for p in ENGINE.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    package = ENGINE.parent
-    renderer += [package / "chapters" / "scorecard.py", package / "verdicts.py"]
-    return cache.text_hash(json.dumps(manifests, sort_keys=True) + cache.tree_hash(renderer) + as_of
+    return cache.text_hash(json.dumps(manifests, sort_keys=True) + renderer_hash() + as_of
                            + "|".join(names) + "|data:" + data_hash(data))
 
 
@@ -65,21 +70,16 @@ def render(cache_dir: Path, names: list[str], target: Path, as_of: str, data: Pa
     """Write the whole report into target (site files, with figures/ inside); return the summary of it."""
     import shutil
 
-    import nbformat
-
     from . import changes, references
     from .deck import write_deck
     from .orchestrate import BuildError
-    from .render import Site, Unshowable, notebook_page
+    from .pages import page as chapter_page
+    from .render import Site, Unshowable
 
     records = {n: r for n in names if (r := entries.record(cache_dir, n)) is not None}
-
-    def read(name):  # our own output, verified by its manifest: skip nbformat's slow schema validation
-        text = (entries.folder(cache_dir, name) / entries.NOTEBOOK).read_text(encoding="utf-8")
-        return nbformat.from_dict(json.loads(text))
-
+    renderer = renderer_hash()
     try:
-        pages = [notebook_page(n, read(n)) for n in names]
+        pages = [chapter_page(cache_dir, n, renderer) for n in names]
     except Unshowable as error:
         raise BuildError(f"{error}. Nothing was published; the previous report is untouched.", 1) from None
     for page in pages:  # one numbering of the sources per page; claims, tables and charts cite by number
