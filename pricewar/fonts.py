@@ -19,7 +19,7 @@ from pathlib import Path
 
 WEIGHTS = {"Regular": 400, "Bold": 700}
 FAMILY = "Noto Sans SC"
-FORMAT = "3"  # bump when the way fonts are cut changes (3: every non-ASCII character, Latin and symbols too)
+FORMAT = "4"  # bump when the way fonts are cut changes (3: every non-ASCII character; 4: one subset, then weights)
 
 
 def variable_font() -> Path:
@@ -70,21 +70,28 @@ def static_fonts(characters: str | None = None, progress=None) -> dict[str, Path
         characters = chart_characters(project_texts())
     source = variable_font()
     key = hashlib.sha256(f"{FORMAT}|{source.stat().st_size}|{characters}".encode()).hexdigest()[:16]
-    out = {}
-    for style, weight in WEIGHTS.items():
-        path = cache_dir() / f"NotoSansSC-{style}-{key}.ttf"
-        if not path.exists():
-            if progress:
-                progress(f"  cutting the chart font: Noto Sans SC {style}, ASCII and {len(characters)} other "
-                         "characters")
-            cut(source, weight, characters, path)
-        out[style] = path
+    out = {style: cache_dir() / f"NotoSansSC-{style}-{key}.ttf" for style in WEIGHTS}
+    missing = {WEIGHTS[style]: path for style, path in out.items() if not path.exists()}
+    if missing:
+        if progress:
+            names = " and ".join(style for style in WEIGHTS if out[style] in missing.values())
+            progress(f"  cutting the chart font: Noto Sans SC {names}, ASCII and {len(characters)} other characters")
+        cut_weights(source, missing, characters)
     return out
 
 
 def cut(source: Path, weight: int, characters: str, target: Path, flavor: str | None = None) -> None:
     """A static instance of `source` at `weight` with only these characters (plus ASCII), saved to target."""
+    cut_weights(source, {weight: target}, characters, flavor)
+
+
+def cut_weights(source: Path, targets: dict[int, Path], characters: str, flavor: str | None = None) -> None:
+    """Static instances of `source`, one per weight ({weight: target}), with only these characters (plus ASCII).
+    The font is subset once for all weights: subsetting the whole font is most of the time."""
+    import io
+
     from fontTools import subset as ftsubset
+    from fontTools.ttLib import TTFont
     from fontTools.varLib import instancer
 
     options = ftsubset.Options()
@@ -99,15 +106,19 @@ def cut(source: Path, weight: int, characters: str, target: Path, flavor: str | 
     ascii_ = "".join(chr(c) for c in range(0x20, 0x7F))
     subsetter.populate(text=ascii_ + (characters or "中"))
     subsetter.subset(font)
-    font = instancer.instantiateVariableFont(font, {"wght": weight}, updateFontNames=True)
-    font.recalcTimestamp = False
-    font.flavor = flavor
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Write then rename: parallel kernels may race to create the same file.
-    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-    os.close(fd)
-    font.save(tmp)
-    os.replace(tmp, target)
+    subset = io.BytesIO()
+    font.save(subset)
+    for weight, target in targets.items():
+        font = TTFont(io.BytesIO(subset.getvalue()), recalcTimestamp=False)
+        font = instancer.instantiateVariableFont(font, {"wght": weight}, updateFontNames=True)
+        font.recalcTimestamp = False
+        font.flavor = flavor
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Write then rename: parallel kernels may race to create the same file.
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        os.close(fd)
+        font.save(tmp)
+        os.replace(tmp, target)
 
 
 def font_cmap() -> frozenset[int]:

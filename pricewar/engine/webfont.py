@@ -14,7 +14,7 @@ import shutil
 from html import unescape
 from pathlib import Path
 
-from ..fonts import FORMAT, cache_dir, cjk_characters, cut, licence_file, variable_font
+from ..fonts import FORMAT, cache_dir, cjk_characters, cut_weights, licence_file, variable_font
 
 __all__ = ["cjk_characters", "page_characters", "subset", "write_fonts", "FACES"]
 
@@ -38,15 +38,19 @@ def page_characters(pages: list[str]) -> str:
     return "".join(sorted(chars))
 
 
-def subset(characters: str, target: Path, weight: int = 400) -> None:
-    """Write the Noto Sans SC subset for these characters (plus ASCII) at this weight to target."""
+def subset(characters: str, targets: dict[int, Path]) -> None:
+    """Write the Noto Sans SC subsets for these characters (plus ASCII), one per weight ({weight: target})."""
     source = variable_font()
-    key = hashlib.sha256(f"{FORMAT}|{source.stat().st_size}|{weight}|{characters}".encode()).hexdigest()[:20]
-    kept = cache_dir() / "subsets" / f"{key}.woff"
-    if not kept.exists():
-        cut(source, weight, characters, kept, flavor="woff")  # zlib: no extra compression library needed
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(kept, target)
+    kept = {}
+    for weight in targets:
+        key = hashlib.sha256(f"{FORMAT}|{source.stat().st_size}|{weight}|{characters}".encode()).hexdigest()[:20]
+        kept[weight] = cache_dir() / "subsets" / f"{key}.woff"
+    missing = {weight: path for weight, path in kept.items() if not path.exists()}
+    if missing:
+        cut_weights(source, missing, characters, flavor="woff")  # zlib: no extra compression library needed
+    for weight, target in targets.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(kept[weight], target)
 
 
 def mono_font() -> Path:
@@ -87,8 +91,7 @@ def mono_subset(characters: str, target: Path) -> None:
 def write_fonts(pages: list[str], code: list[str], folder: Path) -> None:
     """The three faces and their licences into folder (site/fonts)."""
     characters = page_characters(pages)
-    subset(characters, folder / "text-regular.woff", 400)
-    subset(characters, folder / "text-bold.woff", 700)
+    subset(characters, {400: folder / "text-regular.woff", 700: folder / "text-bold.woff"})
     mono_subset(page_characters(code), folder / "code-regular.woff")
     # Each font travels with its licence, as the licences ask.
     (folder / "OFL.txt").write_bytes(licence_file().read_bytes())
