@@ -200,7 +200,7 @@ def _build_locked(args, cache_dir: Path, started: float) -> int:
     # 3. Publish (or, with --only, preview).
     names = [p.stem for p in paths]
     if args.only:
-        preview = publish.write_preview(cache_dir, names, args.out, as_of, args.data)
+        preview = publish.write_preview(cache_dir, names, args.out, as_of, args.data, args.notebooks)
         say(f"Preview of {names[0]}: {preview / (names[0] + '.html')} (site/ and figures/ were not touched)")
         return 0
     key = publish.publish_key(cache_dir, names, as_of, args.data)
@@ -221,7 +221,8 @@ def _build_locked(args, cache_dir: Path, started: float) -> int:
         record["files"] = {n: {**previous.get(n, {}), **ours.get(n, {})} for n in publish.FOLDERS}
         state.save()
 
-    published, changed = publish.publish(cache_dir, names, args.out, as_of, args.data, previous, before_swap)
+    published, changed = publish.publish(cache_dir, names, args.out, as_of, args.data, previous, before_swap,
+                                         args.notebooks)
     record.update(key=key, files=published)
     state.save()
     now = time.perf_counter()

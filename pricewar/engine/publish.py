@@ -66,7 +66,7 @@ def intact(out: Path, published: dict) -> bool:
     return True
 
 
-def render(cache_dir: Path, names: list[str], target: Path, as_of: str, data: Path) -> dict:
+def render(cache_dir: Path, names: list[str], target: Path, as_of: str, data: Path, notebooks: Path | None = None) -> dict:
     """Write the whole report into target (site files, with figures/ inside); return the summary of it."""
     import shutil
 
@@ -100,7 +100,7 @@ def render(cache_dir: Path, names: list[str], target: Path, as_of: str, data: Pa
     write_deck(figures, fig_out, fig_out / DECK_NAME, as_of, keep=Path(cache_dir) / "deck")
     summary = next((r.get("summary", []) for r in reversed(list(records.values())) if r.get("summary")), [])
     report = changes.summarise(records, fig_out, data)
-    Site(target, as_of, data).write_all(pages, records, summary)
+    Site(target, as_of, data, notebooks).write_all(pages, records, summary)
     return report
 
 
@@ -167,7 +167,7 @@ def previous_summary(out: Path) -> dict | None:
 
 
 def publish(cache_dir: Path, names: list[str], out: Path, as_of: str, data: Path,
-            previous: dict, before_swap=None) -> tuple[dict, list[str]]:
+            previous: dict, before_swap=None, notebooks: Path | None = None) -> tuple[dict, list[str]]:
     """Render, then move site/ and figures/ into place. Returns (what was published, what changed).
 
     `before_swap(ours)` is called with what the build is about to publish, before anything is moved: the caller
@@ -181,7 +181,7 @@ def publish(cache_dir: Path, names: list[str], out: Path, as_of: str, data: Path
     site_new = _staging(out, "site")
     figures_new = _staging(out, "figures")
     try:
-        summary = render(cache_dir, names, site_new, as_of, data)
+        summary = render(cache_dir, names, site_new, as_of, data, notebooks)
         changed = changes.compare(previous_summary(out), summary)
         (site_new / "summary.json").write_text(json.dumps(summary, indent=1, sort_keys=True, ensure_ascii=False),
                                                encoding="utf-8")
@@ -203,12 +203,13 @@ def publish(cache_dir: Path, names: list[str], out: Path, as_of: str, data: Path
     return ours, changed
 
 
-def write_preview(cache_dir: Path, names: list[str], out: Path, as_of: str, data: Path) -> Path:
+def write_preview(cache_dir: Path, names: list[str], out: Path, as_of: str, data: Path,
+                  notebooks: Path | None = None) -> Path:
     """--only: the named chapters alone, in OUT/site-preview/ (site/ and figures/ are not touched)."""
     import shutil
     staged = _staging(out, "site")
     try:
-        render(cache_dir, names, staged, as_of, data)
+        render(cache_dir, names, staged, as_of, data, notebooks)
         final = out / PREVIEW
         swap(staged, final)
     finally:

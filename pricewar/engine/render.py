@@ -252,10 +252,11 @@ def data_version(zip_path: Path) -> str:
 class Site:
     """Writes every page of the report into one folder."""
 
-    def __init__(self, out: Path, as_of: str, data: Path | None = None):
+    def __init__(self, out: Path, as_of: str, data: Path | None = None, notebooks: Path | None = None):
         self.out = Path(out)
         self.as_of = as_of
         self.data = Path(data) if data else None
+        self.notebooks = Path(notebooks) if notebooks else None
         self.env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                                keep_trailing_newline=True)
 
@@ -293,7 +294,13 @@ class Site:
         written = [p.read_text(encoding="utf-8") for p in sorted(self.out.glob("*.html"))]
         written += [t for pair in _claims().values() for t in pair] + summary
         code = re.findall(r"<pre\b.*?</pre>", "\n".join(written), flags=re.S)
-        write_fonts(written, code, self.out / "fonts")
+        statics = None
+        if self.data is not None:  # the chart fonts, which the build has cut already: the page fonts' source
+            from .. import fonts
+
+            cut = fonts.static_fonts(fonts.chart_characters(fonts.project_texts(self.data, self.notebooks)))
+            statics = {weight: cut[style] for style, weight in fonts.WEIGHTS.items()}
+        write_fonts(written, code, self.out / "fonts", statics)
         css = (TEMPLATES / "style.css").read_text(encoding="utf-8")
         for font in sorted((self.out / "fonts").glob("*.woff")):
             data = base64.b64encode(font.read_bytes()).decode()

@@ -88,10 +88,46 @@ def mono_subset(characters: str, target: Path) -> None:
     shutil.copyfile(kept, target)
 
 
-def write_fonts(pages: list[str], code: list[str], folder: Path) -> None:
-    """The three faces and their licences into folder (site/fonts)."""
+def from_static(statics: dict[int, Path], characters: str, targets: dict[int, Path]) -> bool:
+    """The subsets cut from static instances ({weight: file}, the chart fonts) rather than from the variable font:
+    a small font, so a fraction of the time. False (nothing written) if they lack any of the characters."""
+    from fontTools import subset as ftsubset
+    from fontTools.ttLib import TTFont
+
+    if any(set(map(ord, characters)) - set(TTFont(str(statics[w]), lazy=True).getBestCmap()) for w in targets):
+        return False
+    for weight, target in targets.items():
+        static = statics[weight]
+        key = hashlib.sha256(f"{FORMAT}|{static.name}|{static.stat().st_size}|{characters}".encode()).hexdigest()[:20]
+        kept = cache_dir() / "subsets" / f"static-{key}.woff"
+        if not kept.exists():
+            options = ftsubset.Options()
+            options.layout_features = []
+            options.name_IDs = ["*"]
+            options.notdef_outline = True
+            options.recalc_timestamp = False
+            options.flavor = "woff"
+            font = ftsubset.load_font(str(static), options)
+            subsetter = ftsubset.Subsetter(options)
+            subsetter.populate(text="".join(chr(c) for c in range(0x20, 0x7F)) + characters)
+            subsetter.subset(font)
+            font.recalcTimestamp = False
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            tmp = kept.with_name(kept.name + ".tmp")
+            font.save(str(tmp))
+            tmp.replace(kept)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(kept, target)
+    return True
+
+
+def write_fonts(pages: list[str], code: list[str], folder: Path, statics: dict[int, Path] | None = None) -> None:
+    """The three faces and their licences into folder (site/fonts). `statics` ({weight: file}): the chart fonts,
+    cut from the project's texts, which hold the pages' characters as a rule: the page fonts are cut from them."""
     characters = page_characters(pages)
-    subset(characters, {400: folder / "text-regular.woff", 700: folder / "text-bold.woff"})
+    targets = {400: folder / "text-regular.woff", 700: folder / "text-bold.woff"}
+    if not (statics and from_static(statics, characters, targets)):
+        subset(characters, targets)
     mono_subset(page_characters(code), folder / "code-regular.woff")
     # Each font travels with its licence, as the licences ask.
     (folder / "OFL.txt").write_bytes(licence_file().read_bytes())
