@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -41,22 +42,32 @@ def cache_dir() -> Path:
     return Path(base) / "pricewar-report" / "fonts"
 
 
+# Typography any page may use though none does yet (the "What changed" list is written after the fonts are cut).
+TYPOGRAPHY = "·×–—‘’“”…←→−≥≤±°€£¥«»§¶•′″"
+
+
 def project_texts(data_dir: Path | None = None, notebooks_dir: Path | None = None) -> list[str]:
-    """Every text a chart may draw: the data tables, the notebooks and the package's own strings."""
+    """Every text a chart or a page may show: the data tables (and their addresses as pages display them, escapes
+    decoded), the notebooks, the package's own strings and templates, and common typography. The chart fonts cover
+    them all, so the page fonts can be cut from the chart fonts."""
+    from urllib.parse import unquote
+
     from . import paths
 
     data_dir = Path(data_dir or paths.data_dir())
     notebooks_dir = Path(notebooks_dir or paths.notebooks_dir())
-    files = sorted(data_dir.glob("*.csv")) + sorted(notebooks_dir.glob("*.ipynb")) + sorted(
-        paths.PACKAGE_DIR.rglob("*.py"))
-    return [p.read_text(encoding="utf-8-sig", errors="replace") for p in files]
+    tables = [p.read_text(encoding="utf-8-sig", errors="replace") for p in sorted(data_dir.glob("*.csv"))]
+    files = sorted(notebooks_dir.glob("*.ipynb")) + sorted(
+        p for p in paths.PACKAGE_DIR.rglob("*") if p.suffix in (".py", ".html", ".j2", ".css"))
+    return tables + [unquote(t) for t in tables if "%" in t] + [
+        p.read_text(encoding="utf-8-sig", errors="replace") for p in files] + [TYPOGRAPHY]
 
 
 def chart_characters(texts) -> str:
     """Every character beyond ASCII in these texts that the chart font has (Chinese, accented Latin, symbols)."""
     chars = set()
     for text in texts:
-        chars.update(c for c in text if ord(c) > 0x7E)
+        chars.update(re.findall(r"[^\x00-\x7e]", text))  # a regex: the texts are megabytes
     have = font_cmap()
     return "".join(sorted(c for c in chars if ord(c) in have and c.isprintable()))
 
@@ -64,20 +75,49 @@ def chart_characters(texts) -> str:
 cjk_characters = chart_characters  # the earlier name
 
 
+def static_paths(characters: str) -> dict[str, Path]:
+    """Where the static Regular and Bold instances covering `characters` are kept."""
+    source = variable_font()
+    key = hashlib.sha256(f"{FORMAT}|{source.stat().st_size}|{characters}".encode()).hexdigest()[:16]
+    return {style: cache_dir() / f"NotoSansSC-{style}-{key}.ttf" for style in WEIGHTS}
+
+
 def static_fonts(characters: str | None = None, progress=None) -> dict[str, Path]:
     """Paths of static Regular and Bold instances covering `characters` (default: the project's texts)."""
     if characters is None:
         characters = chart_characters(project_texts())
-    source = variable_font()
-    key = hashlib.sha256(f"{FORMAT}|{source.stat().st_size}|{characters}".encode()).hexdigest()[:16]
-    out = {style: cache_dir() / f"NotoSansSC-{style}-{key}.ttf" for style in WEIGHTS}
+    out = static_paths(characters)
     missing = {WEIGHTS[style]: path for style, path in out.items() if not path.exists()}
     if missing:
         if progress:
-            names = " and ".join(style for style in WEIGHTS if out[style] in missing.values())
-            progress(f"  cutting the chart font: Noto Sans SC {names}, ASCII and {len(characters)} other characters")
-        cut_weights(source, missing, characters)
+            progress(f"  cutting the chart font: Noto Sans SC {' and '.join(s for s in WEIGHTS if out[s] in missing.values())}"
+                     f", ASCII and {len(characters)} other characters")
+        cut_weights(variable_font(), missing, characters)
     return out
+
+
+def cut_in_background(characters: str, progress=None):
+    """Start cutting the chart fonts in another process (the build does so while it validates the data); returns
+    the process, or None when they are cut already. static_fonts() afterwards finds them, or cuts what is missing."""
+    import subprocess
+    import sys
+
+    if all(path.exists() for path in static_paths(characters).values()):
+        return None
+    if progress:
+        progress(f"  cutting the chart font: Noto Sans SC Regular and Bold, ASCII and {len(characters)} other "
+                 "characters (while the data are checked)")
+    code = ("import signal, sys\n"
+            "signal.signal(signal.SIGTERM, lambda *a: sys.exit(1))  # an interrupted build: remove the partial file\n"
+            "from pricewar import fonts\n"
+            "fonts.static_fonts(sys.stdin.read())")
+    package_root = str(Path(__file__).resolve().parents[1])
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])))
+    process = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, env=env, text=True, encoding="utf-8")
+    process.stdin.write(characters)
+    process.stdin.close()
+    return process
 
 
 def cut(source: Path, weight: int, characters: str, target: Path, flavor: str | None = None) -> None:
@@ -117,8 +157,12 @@ def cut_weights(source: Path, targets: dict[int, Path], characters: str, flavor:
         # Write then rename: parallel kernels may race to create the same file.
         fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
         os.close(fd)
-        font.save(tmp)
-        os.replace(tmp, target)
+        try:
+            font.save(tmp)
+            os.replace(tmp, target)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
 
 
 def font_cmap() -> frozenset[int]:

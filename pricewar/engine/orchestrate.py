@@ -189,6 +189,7 @@ class Executor:
         self.executed: list[str] = []
         self.todo: list[Path] = []
         self.pool, self.futures, self.gate, self.notebooks = None, {}, None, {}
+        self.font_cut = None  # the chart font being cut while the data are validated (a first build)
         # Called in the main thread with each notebook's name once its entry is committed (the build renders its
         # page then, while other notebooks still run). Worker threads import nothing new (prepare_imports); the
         # main thread may, as no other thread is importing.
@@ -248,6 +249,10 @@ class Executor:
         self.gate = Gate()
         self.pool = ThreadPoolExecutor(max_workers=max(1, self.args.jobs))
         self.futures = {self.pool.submit(self._job, p, self.gate): p for p in self.todo}
+        if self.font_cut is None:
+            from .. import fonts
+
+            self.font_cut = fonts.cut_in_background(self._chart_characters(), say)
 
     def _cached_say(self, path: Path) -> bool:
         if self.is_cached(path):
@@ -278,12 +283,26 @@ class Executor:
         from .. import fonts, renders
 
         renders.prune(self.cache_dir / "renders")  # no cell runs yet: nothing is using the folder
-        fonts.static_fonts(fonts.chart_characters(fonts.project_texts(self.args.data, self.args.notebooks)), say)
+        self._font_cut_done()
+        fonts.static_fonts(self._chart_characters(), say)  # what the background cut did not do (if it failed)
         say(f"  executing {len(self.todo)} notebook(s), {min(len(self.todo), max(1, self.args.jobs))} at a time")
         self.gate.open()
 
+    def _chart_characters(self) -> str:
+        from .. import fonts
+
+        return fonts.chart_characters(fonts.project_texts(self.args.data, self.args.notebooks))
+
+    def _font_cut_done(self, stop: bool = False) -> None:
+        if self.font_cut is not None:
+            if stop:
+                self.font_cut.terminate()
+            self.font_cut.wait()
+            self.font_cut = None
+
     def abandon(self) -> None:
         """Stop the started kernels (invalid data, interrupted build); the cache keeps what was committed."""
+        self._font_cut_done(stop=True)
         if self.pool is None:
             return
         from .execute import stop_all

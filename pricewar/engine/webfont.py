@@ -14,17 +14,13 @@ import shutil
 from html import unescape
 from pathlib import Path
 
-from ..fonts import FORMAT, cache_dir, cjk_characters, cut_weights, licence_file, variable_font
+from ..fonts import FORMAT, TYPOGRAPHY, cache_dir, cjk_characters, cut_weights, licence_file, variable_font
 
 __all__ = ["cjk_characters", "page_characters", "subset", "write_fonts", "FACES"]
 
 # file name in site/fonts/ -> (family, CSS weight)
 FACES = {"text-regular.woff": ("Report Sans", 400), "text-bold.woff": ("Report Sans", 700),
          "code-regular.woff": ("Report Mono", 400)}
-
-
-# Typography any page may use though none does yet (the "What changed" list is written after the fonts are cut).
-TYPOGRAPHY = "·×–—‘’“”…←→−≥≤±°€£¥«»§¶•′″"
 
 
 def page_characters(pages: list[str]) -> str:
