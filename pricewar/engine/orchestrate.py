@@ -11,25 +11,20 @@ import json
 import os
 import re
 import sys
+import time
 from pathlib import Path
 
-from . import cache, entries
+from . import cache, entries, messages, publish, uptodate
+from .messages import BuildError, say
+from .options import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = REPO_ROOT / "pricewar"
 CHAPTER_NAME = re.compile(r"\d{2}_[A-Za-z0-9_]+\.ipynb")
 
-
-class BuildError(Exception):
-    """A problem the user must fix, with the exit code it deserves (2: data or command line, 1: the rest)."""
-
-    def __init__(self, message: str, code: int = 1):
-        super().__init__(message)
-        self.code = code
-
-
-def say(line: str) -> None:
-    print(line, flush=True)
+# jsonschema (imported by nbformat and frictionless) registers an optional IRI format checker from the
+# rfc3987_syntax package, which compiles a grammar at import: two seconds of every build, for a format neither
+# notebooks nor our schema use. Marking the module absent makes jsonschema skip that checker.
+sys.modules.setdefault("rfc3987_syntax", None)
 
 
 # ---------------------------------------------------------------- notebooks
@@ -102,19 +97,6 @@ class Validation:
             print(problem, file=sys.stderr)
 
 
-def check_data_folder(data: Path) -> None:
-    if not data.is_dir():
-        what = "is a file, not a folder" if data.exists() else "does not exist"
-        raise BuildError(f"The data folder {data} {what} (--data names it).", 2)
-    package = data / "datapackage.json"
-    try:
-        json.loads(package.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BuildError(f"{package} is missing: the data folder needs its schema.", 2) from None
-    except (OSError, ValueError) as error:
-        raise BuildError(f"{package} is not valid JSON ({error}).", 2) from None
-
-
 def date_range(data: Path, table: str = "price_changes.csv") -> tuple[str, str]:
     """(first, last) date in the table the report is about; the last is the report's as-of date by default."""
     dates = []
@@ -159,9 +141,13 @@ def prepare_imports() -> None:
     localinterfaces.localhost()
 
 
+def records_dir(cache_dir: Path) -> Path:
+    return Path(cache_dir) / "records"
+
+
 def sync_records(cache_dir: Path, names: list[str]) -> Path:
     """The folder the scorecard reads: one record per chapter whose entry is whole, nothing else."""
-    folder = Path(cache_dir) / "records"
+    folder = records_dir(cache_dir)
     folder.mkdir(parents=True, exist_ok=True)
     wanted = {}
     for name in names:
@@ -180,6 +166,137 @@ def sync_records(cache_dir: Path, names: list[str]) -> Path:
             os.replace(tmp, target)
     return folder
 
+
+# ---------------------------------------------------------------- the build
+
+def run(args, cache_dir: Path, started: float) -> int:
+    """The build, under its lock, when the no-op receipt (uptodate.py) did not answer."""
+    uptodate.forget(cache_dir)  # whatever happens next, that receipt no longer describes the cache
+    cache.load_memo(cache_dir)
+    try:
+        return _run(args, cache_dir, started, len(messages.said))
+    finally:
+        cache.save_memo()
+
+
+def _run(args, cache_dir: Path, started: float, said_before: int) -> int:
+    state = cache.State(cache_dir)
+    entries.sweep(cache_dir)
+    publish.sweep(args.out)
+
+    # The chapters to run, known before validation: their kernels start (and import their modules) while the data
+    # are checked, but no cell runs on data that have not been validated.
+    every = chapter_notebooks(args.notebooks)
+    meta = {p: notebook_meta(p) for p in every}
+    chapters = [p.stem for p in every if not meta[p].get("after_chapters")]  # what the scorecard reads
+    paths = every
+    if args.only:
+        paths = [p for p in every if args.only in (p.stem, p.name)]
+    parameters = {"AS_OF": args.as_of} if args.as_of else {}
+    executor = Executor(args, state, cache_dir, parameters)
+    if not args.check:
+        def prepare_page(name: str) -> None:  # imports on first use: a build with nothing to run imports none of it
+            from . import pages
+
+            pages.prepare(cache_dir, name, publish.renderer_hash())
+
+        executor.on_commit = prepare_page
+    first = [p for p in paths if not meta[p].get("after_chapters")]
+    try:
+        if not args.check and paths:
+            executor.start(first)
+        # 1. Data first: nothing runs on data that has not been validated.
+        validation = Validation(args.data, state, everything=args.check)
+        validation.run()
+        if validation.problems:
+            executor.abandon()
+            validation.report()
+            return 2
+        state.save()
+        if args.check:
+            say(f"Data is valid: {args.data}")
+            return 0
+        first_day, last_day = date_range(args.data)
+        if args.as_of and first_day and args.as_of < first_day:
+            raise BuildError(f"--as-of {args.as_of} is before the first dated price in the data ({first_day}): "
+                             "there would be nothing to report.", 2)
+        as_of = args.as_of or last_day
+        if args.only and not paths:
+            raise BuildError(f"No chapter named {args.only!r} in {args.notebooks}", 2)
+        if not paths:
+            raise BuildError(f"No chapter notebooks (NN_name.ipynb) in {args.notebooks}", 2)
+
+        # 2. Execute what is not cached: chapters first, then the notebooks that read their records.
+        say(f"Building {len(paths)} notebook(s) with {args.jobs} worker(s)")
+        executor.open()
+        executor.finish([p for p in paths if meta[p].get("after_chapters")],
+                        lambda: sync_records(cache_dir, chapters))
+    except BaseException:
+        executor.abandon()
+        raise
+    state.save()
+    if executor.failures:
+        for failure in executor.failures:
+            print(f"\nNotebook {failure.notebook} failed {failure.where}:\n{failure.detail}", file=sys.stderr)
+        print("\nBuild failed; the previous report is untouched.", file=sys.stderr)
+        return 1
+
+    # 3. Publish (or, with --only, preview).
+    names = [p.stem for p in paths]
+    if args.only:
+        preview = publish.write_preview(cache_dir, names, args.out, as_of, args.data, args.notebooks)
+        say(f"Preview of {names[0]}: {preview / (names[0] + '.html')} (site/ and figures/ were not touched)")
+        return 0
+    key = publish.publish_key(cache_dir, names, as_of, args.data)
+    # What was published where: one cache may serve several output folders (--cache-dir).
+    if not isinstance(state.data.get("published"), dict):
+        state.data["published"] = {}
+    record = state.data["published"].setdefault(str(args.out), {})
+    previous = record.get("files", {})
+    if record.get("key") == key and publish.intact(args.out, previous):
+        lines = messages.said[said_before:]
+        messages.up_to_date(args.out, started)
+        if not (validation.needed or executor.executed or args.force):  # a build that did nothing at all
+            _write_receipt(args, cache_dir, state, lines, every, names)
+        return 0
+    rendered_at = time.perf_counter()
+    record.pop("key", None)  # until the swap is done, the last record is not to be trusted
+    state.save()
+
+    def before_swap(ours: dict) -> None:  # files a killed swap may leave in place are the build's, not yours
+        record["files"] = {n: {**previous.get(n, {}), **ours.get(n, {})} for n in publish.FOLDERS}
+        state.save()
+
+    published, changed = publish.publish(cache_dir, names, args.out, as_of, args.data, previous, before_swap,
+                                         args.notebooks)
+    record.update(key=key, files=published)
+    state.save()
+    now = time.perf_counter()
+    say(f"Done: {len(executor.executed)} executed, {len(names) - len(executor.executed)} cached, "
+        f"{now - started:.1f} s (render and publish {now - rendered_at:.1f} s). "
+        f"Report: {args.out / 'site' / 'index.html'}")
+    say("What changed since the previous report:" if changed else "What changed: nothing since the previous report.")
+    for line in changed:
+        say(f"  - {line}")
+    return 0
+
+
+def _write_receipt(args, cache_dir: Path, state: cache.State, lines: list[str], notebooks: list[Path],
+                   names: list[str]) -> None:
+    """What the decision above read, or a superset of it, for the next build to check in a few milliseconds: the
+    data, the notebooks, the package (code and templates), requirements.txt, the cache's state, entries, records and
+    work folder (the sweep), what the notebooks read, site/ and figures/, and the names in OUT (publish.sweep)."""
+    reads = [k for n in names for k in entries.manifest(cache_dir, n)["reads"]]
+    uptodate.write(
+        args, cache_dir, lines,
+        trees=[args.data, PACKAGE, entries.entries_dir(cache_dir), records_dir(cache_dir), args.out / "site",
+               args.out / "figures"],
+        files=[*notebooks, REPO_ROOT / "requirements.txt", state.path, entries.work_root(cache_dir),
+               *(k[2:] for k in reads if k.startswith("F "))],
+        folders=[args.notebooks, args.out, *(k[2:] for k in reads if k.startswith("D "))])
+
+
+# ---------------------------------------------------------------- execute notebooks
 
 class Executor:
     def __init__(self, args, state: cache.State, cache_dir: Path, parameters: dict):
