@@ -60,3 +60,21 @@ def test_slide_text_is_set_in_the_report_face(full_build):
         rpr = run._r.find(qn("a:rPr"))
         faces = {tag: rpr.find(qn(tag)).get("typeface") for tag in ("a:latin", "a:ea", "a:cs")}
         assert set(faces.values()) == {fonts.FAMILY}, faces
+
+
+def test_the_page_fonts_are_woff_files_holding_every_character_of_the_pages(full_build):
+    """What the stylesheet declares as format('woff') is a WOFF file (its signature), and each text face draws
+    every character the pages use."""
+    from fontTools.ttLib import TTFont
+
+    from pricewar.engine import webfont
+
+    site = full_build / "site"
+    shipped = sorted((site / "fonts").glob("*.woff"))
+    assert len(shipped) == 3
+    for path in shipped:
+        assert path.read_bytes()[:4] == b"wOFF", f"{path.name} is not a WOFF file"
+    used = set(map(ord, webfont.page_characters([p.read_text(encoding="utf-8") for p in site.glob("*.html")])))
+    for name in ("text-regular.woff", "text-bold.woff"):
+        have = set(TTFont(str(site / "fonts" / name)).getBestCmap())
+        assert not used - have, f"{name} lacks {sorted(chr(c) for c in used - have)[:10]}"

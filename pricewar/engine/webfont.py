@@ -61,14 +61,13 @@ def mono_subset(characters: str, target: Path) -> None:
     from fontTools.ttLib import TTFont
 
     source = mono_font()
-    key = hashlib.sha256(f"{FORMAT}|mono|{source.stat().st_size}|{characters}".encode()).hexdigest()[:20]
+    key = hashlib.sha256(f"{FORMAT}|mono-woff|{source.stat().st_size}|{characters}".encode()).hexdigest()[:20]
     kept = cache_dir() / "subsets" / f"{key}.woff"
     if not kept.exists():
         options = ftsubset.Options()
         options.layout_features = []
         options.drop_tables += ["GSUB", "GPOS", "GDEF", "FFTM"]
         options.recalc_timestamp = False
-        options.flavor = "woff"
         font = ftsubset.load_font(str(source), options)
         have = set(TTFont(str(source), lazy=True).getBestCmap())
         text = "".join(chr(c) for c in range(0x20, 0x7F)) + "".join(c for c in characters if ord(c) in have)
@@ -76,6 +75,7 @@ def mono_subset(characters: str, target: Path) -> None:
         subsetter.populate(text=text)
         subsetter.subset(font)
         font.recalcTimestamp = False
+        font.flavor = "woff"  # what the stylesheet declares (TTFont.save ignores the subsetter's flavor option)
         kept.parent.mkdir(parents=True, exist_ok=True)
         tmp = kept.with_suffix(".tmp")
         font.save(str(tmp))
@@ -94,7 +94,7 @@ def from_static(statics: dict[int, Path], characters: str, targets: dict[int, Pa
         return False
     for weight, target in targets.items():
         static = statics[weight]
-        key = hashlib.sha256(f"{FORMAT}|{static.name}|{static.stat().st_size}|{characters}".encode()).hexdigest()[:20]
+        key = hashlib.sha256(f"{FORMAT}|woff|{static.name}|{static.stat().st_size}|{characters}".encode()).hexdigest()[:20]
         kept = cache_dir() / "subsets" / f"static-{key}.woff"
         if not kept.exists():
             options = ftsubset.Options()
@@ -102,12 +102,12 @@ def from_static(statics: dict[int, Path], characters: str, targets: dict[int, Pa
             options.name_IDs = ["*"]
             options.notdef_outline = True
             options.recalc_timestamp = False
-            options.flavor = "woff"
             font = ftsubset.load_font(str(static), options)
             subsetter = ftsubset.Subsetter(options)
             subsetter.populate(text="".join(chr(c) for c in range(0x20, 0x7F)) + characters)
             subsetter.subset(font)
             font.recalcTimestamp = False
+            font.flavor = "woff"  # zlib: no extra compression library needed
             kept.parent.mkdir(parents=True, exist_ok=True)
             tmp = kept.with_name(kept.name + ".tmp")
             font.save(str(tmp))
