@@ -125,6 +125,20 @@ def cut(source: Path, weight: int, characters: str, target: Path, flavor: str | 
     cut_weights(source, {weight: target}, characters, flavor)
 
 
+def subset_options():
+    """The subsetter's options for every cut of Noto Sans SC (chart fonts, page fonts)."""
+    from fontTools import subset as ftsubset
+
+    options = ftsubset.Options()
+    # No shaping tables: Chinese needs none here, and decoding them is most of the time.
+    options.layout_features = []
+    options.drop_tables += ["GSUB", "GPOS", "GDEF"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.recalc_timestamp = False  # same characters, same bytes, on every machine
+    return options
+
+
 def cut_weights(source: Path, targets: dict[int, Path], characters: str, flavor: str | None = None) -> None:
     """Static instances of `source`, one per weight ({weight: target}), with only these characters (plus ASCII).
     The font is subset once for all weights: subsetting the whole font is most of the time."""
@@ -134,13 +148,7 @@ def cut_weights(source: Path, targets: dict[int, Path], characters: str, flavor:
     from fontTools.ttLib import TTFont
     from fontTools.varLib import instancer
 
-    options = ftsubset.Options()
-    # No shaping tables: Chinese needs none here, and decoding them is most of the time.
-    options.layout_features = []
-    options.drop_tables += ["GSUB", "GPOS", "GDEF"]
-    options.name_IDs = ["*"]
-    options.notdef_outline = True
-    options.recalc_timestamp = False  # same characters, same bytes, on every machine
+    options = subset_options()
     font = ftsubset.load_font(str(source), options)
     subsetter = ftsubset.Subsetter(options)
     ascii_ = "".join(chr(c) for c in range(0x20, 0x7F))

@@ -14,7 +14,16 @@ import shutil
 from html import unescape
 from pathlib import Path
 
-from ..fonts import FORMAT, TYPOGRAPHY, cache_dir, cjk_characters, cut_weights, licence_file, variable_font
+from ..fonts import (
+    FORMAT,
+    TYPOGRAPHY,
+    cache_dir,
+    cjk_characters,
+    cut_weights,
+    licence_file,
+    subset_options,
+    variable_font,
+)
 
 __all__ = ["cjk_characters", "page_characters", "subset", "write_fonts", "FACES"]
 
@@ -97,11 +106,7 @@ def from_static(statics: dict[int, Path], characters: str, targets: dict[int, Pa
         key = hashlib.sha256(f"{FORMAT}|woff|{static.name}|{static.stat().st_size}|{characters}".encode()).hexdigest()[:20]
         kept = cache_dir() / "subsets" / f"static-{key}.woff"
         if not kept.exists():
-            options = ftsubset.Options()
-            options.layout_features = []
-            options.name_IDs = ["*"]
-            options.notdef_outline = True
-            options.recalc_timestamp = False
+            options = subset_options()
             font = ftsubset.load_font(str(static), options)
             subsetter = ftsubset.Subsetter(options)
             subsetter.populate(text="".join(chr(c) for c in range(0x20, 0x7F)) + characters)
