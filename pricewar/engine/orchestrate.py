@@ -307,6 +307,7 @@ class Executor:
         self.todo: list[Path] = []
         self.pool, self.futures, self.gate, self.notebooks = None, {}, None, {}
         self.font_cut = None  # the chart font being cut while the data are validated (a first build)
+        self.characters = None
         # Called in the main thread with each notebook's name once its entry is committed (the build renders its
         # page then, while other notebooks still run). Worker threads import nothing new (prepare_imports); the
         # main thread may, as no other thread is importing.
@@ -406,9 +407,12 @@ class Executor:
         self.gate.open()
 
     def _chart_characters(self) -> str:
-        from .. import fonts
+        """The characters the chart font covers: read once per build (the kernels wait for them)."""
+        if self.characters is None:
+            from .. import fonts
 
-        return fonts.chart_characters(fonts.project_texts(self.args.data, self.args.notebooks))
+            self.characters = fonts.chart_characters(fonts.project_texts(self.args.data, self.args.notebooks))
+        return self.characters
 
     def _font_cut_done(self, stop: bool = False) -> None:
         if self.font_cut is not None:
