@@ -4,7 +4,7 @@ from __future__ import annotations
 import signal
 import time
 
-from conftest import Running, alive, assert_same_files, children, clone_build, executed_names, run_build
+from conftest import Running, alive, assert_same_files, clone_build, descendants, executed_names, run_build
 
 
 def test_killed_builds_leave_nothing_the_next_build_cannot_finish(tmp_path, full_build, data_copy):
@@ -25,7 +25,7 @@ def test_killed_builds_leave_nothing_the_next_build_cannot_finish(tmp_path, full
     build = Running(*args)
     build.wait_for(r"executing \d+ notebook")
     time.sleep(2)
-    kernels = children(build.proc.pid)
+    kernels = descendants(build.proc.pid)
     assert kernels, "no kernel was running"
     sent = time.monotonic()
     build.proc.send_signal(signal.SIGTERM)

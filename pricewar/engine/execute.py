@@ -20,6 +20,8 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+from . import kernels
+
 
 class NotebookFailed(Exception):
     def __init__(self, notebook: str, cell: int | None, detail: str):
@@ -92,6 +94,41 @@ class Gate:
             raise Cancelled()
 
 
+class Slots:
+    """How many notebooks may run cells at once, and in which order they start: a kernel that has started waits
+    here, before its first cell, for a free slot and for the notebooks before it in `order` to have started (or
+    to have dropped out), so that the longest run first however fast each kernel starts."""
+
+    def __init__(self, count: int, order: list[str]):
+        self._free = threading.Semaphore(count)
+        self._lock = threading.Lock()
+        self._waiting = list(order)
+
+    async def take(self, name: str) -> None:
+        while True:
+            if _stopping.is_set():
+                raise Stopped()
+            with self._lock:
+                if self._waiting and self._waiting[0] == name and self._free.acquire(blocking=False):
+                    self._waiting.pop(0)
+                    return
+            await asyncio.sleep(0.02)
+
+    def add(self, names: list[str]) -> None:
+        """Notebooks to start after those already waiting."""
+        with self._lock:
+            self._waiting += names
+
+    def drop(self, name: str) -> None:
+        """`name` will not run (cancelled, failed to start): the notebooks after it need not wait for it."""
+        with self._lock:
+            if name in self._waiting:
+                self._waiting.remove(name)
+
+    def give_back(self) -> None:
+        self._free.release()
+
+
 def warm_imports(nb) -> str:
     """Code that imports, silently and without binding any name, the modules the notebook's cells import at top
     level: run while the kernel waits at its gate. A module that fails to import is skipped here (the notebook's
@@ -158,15 +195,16 @@ def read_notebook(path: Path):
 
 
 def execute(path: Path, nb, env: dict, parameters: dict, timeout: int, stderr_log: Path,
-            gate: Gate | None = None) -> Executed | None:
+            gate: Gate | None = None, zygote=None, slots: Slots | None = None) -> Executed | None:
     """Run the notebook `nb` (read from `path` by read_notebook) in a new kernel started in path's folder.
 
     The kernel starts and imports the notebook's modules at once; its first cell waits for `gate` to open. None if
-    the gate was cancelled.
+    the gate was cancelled. `zygote` (kernels.Zygote), if given, forks the kernel; `slots`, if given, is waited
+    for after the gate.
     """
     start = time.perf_counter()
     injected = inject_parameters(nb, parameters)
-    running = {"cell": None}
+    running = {"cell": None, "slot": False}
     warm = warm_imports(nb)
 
     async def on_notebook_start(**_):
@@ -174,6 +212,9 @@ def execute(path: Path, nb, env: dict, parameters: dict, timeout: int, stderr_lo
             await client.async_wait_for_reply(client.kc.execute(warm, silent=True, store_history=False))
         if gate is not None:
             await gate.wait()
+        if slots is not None:
+            await slots.take(path.stem)
+            running["slot"] = True
         nonlocal start
         start = time.perf_counter()  # the notebook's own time, for scheduling: from its first cell
 
@@ -185,7 +226,8 @@ def execute(path: Path, nb, env: dict, parameters: dict, timeout: int, stderr_lo
     # The kernel is thrown away after the run: no need to wait for a graceful shutdown.
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                             shutdown_kernel="immediate", resources={"metadata": {"path": str(path.parent)}},
-                            on_cell_start=on_start, on_notebook_start=on_notebook_start)
+                            on_cell_start=on_start, on_notebook_start=on_notebook_start,
+                            kernel_manager_class=kernels.manager_class(zygote))
     kernel_env = dict(os.environ, **env)
 
     def file_cell(index):  # number cells as the notebook file does, from 1, without the injected cell
@@ -221,6 +263,10 @@ def execute(path: Path, nb, env: dict, parameters: dict, timeout: int, stderr_lo
             raise NotebookFailed(path.name, file_cell(running["cell"]), "the build was interrupted") from None
         raise NotebookFailed(path.name, file_cell(running["cell"]), f"{type(error).__name__}: {error}") from None
     finally:
+        if running["slot"]:
+            slots.give_back()
+        elif slots is not None:
+            slots.drop(path.stem)
         _running.pop(threading.get_ident(), None)
         _kill(client)  # normally long gone; not when the kernel failed to start or to shut down
         # nbclient registers a clean-up at exit for each run and leaves it registered when the kernel died

@@ -231,6 +231,7 @@ def _run(args, cache_dir: Path, started: float, said_before: int) -> int:
         executor.open()
         executor.finish([p for p in paths if meta[p].get("after_chapters")],
                         lambda: sync_records(cache_dir, chapters))
+        executor.close()
     except BaseException:
         executor.abandon()
         raise
@@ -312,6 +313,8 @@ class Executor:
         # page then, while other notebooks still run). Worker threads import nothing new (prepare_imports); the
         # main thread may, as no other thread is importing.
         self.on_commit = None
+        self.zygote = None  # forks the kernels, its heavy imports done once (kernels.py)
+        self.slots = None   # how many notebooks run cells at once (--jobs)
 
     def key(self, path: Path) -> dict:
         return dict(self.static, source=cache.file_hash(path), data=str(self.args.data))
@@ -341,6 +344,7 @@ class Executor:
         self.start(paths)
         self.open()
         self.finish(later, between)
+        self.close()
 
     def start(self, paths: list[Path]) -> None:
         """Start a kernel for each notebook of `paths` that is not cached, as many at once as --jobs allows; each
@@ -349,8 +353,12 @@ class Executor:
         self.pool, self.futures, self.gate = None, {}, None
         if not self.todo:
             return
+        if self.zygote is None and os.environ.get("PRICEWAR_ORDINARY_KERNELS") != "1":
+            from .kernels import Zygote  # first: its imports then overlap everything below
+
+            self.zygote = Zygote(dict(os.environ, **self.env(self.cache_dir, "")), self.args.notebooks)
         prepare_imports()
-        from .execute import Gate, NotebookFailed, read_notebook
+        from .execute import Gate, NotebookFailed, Slots, read_notebook
 
         self.notebooks = {}
         for path in self.todo:  # read and validated here, in the main thread: a broken file stops the build at once
@@ -365,7 +373,10 @@ class Executor:
         from concurrent.futures import ThreadPoolExecutor
 
         self.gate = Gate()
-        self.pool = ThreadPoolExecutor(max_workers=max(1, self.args.jobs))
+        # One kernel more than --jobs: the next notebook's kernel starts while the others run, and its cells wait
+        # for a free slot, so no notebook waits for a kernel to start once the first have.
+        self.slots = Slots(max(1, self.args.jobs), [p.stem for p in self.todo])
+        self.pool = ThreadPoolExecutor(max_workers=max(1, self.args.jobs) + 1)
         self.futures = {self.pool.submit(self._job, p, self.gate): p for p in self.todo}
         if self.font_cut is None:
             from .. import fonts
@@ -386,7 +397,7 @@ class Executor:
         work = entries.new_work_dir(self.cache_dir, p.stem)
         try:
             done = execute(p, self.notebooks[p], self.env(work, p.stem), self.parameters, self.args.timeout,
-                           work / "kernel.stderr", gate)
+                           work / "kernel.stderr", gate, self.zygote, self.slots)
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)
             raise
@@ -424,16 +435,22 @@ class Executor:
     def abandon(self) -> None:
         """Stop the started kernels (invalid data, interrupted build); the cache keeps what was committed."""
         self._font_cut_done(stop=True)
-        if self.pool is None:
-            return
-        from .execute import stop_all
+        if self.pool is not None:
+            from .execute import stop_all
 
-        if self.gate is not None:
-            self.gate.cancel()
-        stop_all()
-        self.pool.shutdown(wait=True, cancel_futures=True)
-        entries.discard_work(self.cache_dir)
-        self.pool = None
+            if self.gate is not None:
+                self.gate.cancel()
+            stop_all()
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            entries.discard_work(self.cache_dir)
+            self.pool = None
+        self.close()
+
+    def close(self) -> None:
+        """Stop the kernel zygote: every notebook has run (or none will)."""
+        if self.zygote is not None:
+            self.zygote.stop()
+            self.zygote = None
 
     def finish(self, later: list[Path] = (), between=None) -> None:
         """Wait for the started notebooks and commit each; then run `later` (the scorecard), whose kernels start
@@ -461,6 +478,7 @@ class Executor:
                 raise BuildError(f"{path} {failure.detail}. Nothing was built; the previous report is untouched.",
                                  1) from None
         # Queued behind the chapters: each kernel starts when a worker falls idle, then waits at its gate.
+        self.slots.add([p.stem for p in later])
         queued = {pool.submit(self._job, p, gates[p]): p for p in later}
         try:
             for future in as_completed(futures):
