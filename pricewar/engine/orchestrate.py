@@ -347,8 +347,8 @@ class Executor:
         self.close()
 
     def start(self, paths: list[Path]) -> None:
-        """Start a kernel for each notebook of `paths` that is not cached, as many at once as --jobs allows; each
-        imports its modules and waits at the gate (`open`) before its first cell."""
+        """Start a kernel for each notebook of `paths` that is not cached, one more at once than --jobs runs; each
+        imports its modules and waits at the gate (`open`), then for a slot, before its first cell."""
         self.todo = [p for p in paths if not self._cached_say(p)]
         self.pool, self.futures, self.gate = None, {}, None
         if not self.todo:
