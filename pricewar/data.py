@@ -158,12 +158,13 @@ def on_sale(prices: pd.DataFrame, date) -> pd.DataFrame:
 DISAGREE_TOLERANCE = 0.05   # sources within 5% of each other agree: rounding, or a USD list price beside a CNY one
 
 
-def price_spread(s: pd.Series) -> float:
-    """How far apart the prices are, as a fraction of the largest (0: all equal; 1: free against priced)."""
-    s = s.dropna()
-    if s.empty or s.max() == 0:
-        return 0.0 if s.empty or s.min() == s.max() else 1.0
-    return float((s.max() - s.min()) / s.max())
+def price_spread(grouped) -> pd.Series:
+    """For each group of a grouped price column, how far apart its prices are, as a fraction of the largest (0: all
+    equal or none stated; 1: free against priced)."""
+    high, low = grouped.max(), grouped.min()  # missing prices skipped
+    spread = (high - low) / high.where(high != 0)
+    spread[high == 0] = (low != high)[high == 0].astype(float)
+    return spread.fillna(0.0).astype(float)
 
 
 def consensus(prices: pd.DataFrame, key=PRICE_KEY) -> pd.DataFrame:
@@ -184,7 +185,7 @@ def consensus(prices: pd.DataFrame, key=PRICE_KEY) -> pd.DataFrame:
     with_before = df.dropna(subset=["price_before_cny_per_m"]).groupby(key, sort=False, dropna=False)
     best["before_quality"] = with_before["source_quality"].first()  # grade of the source of the earlier price
     best["n_sources"] = groups.size()
-    best["disagree"] = groups["price_after_cny_per_m"].agg(price_spread) > DISAGREE_TOLERANCE + 1e-9
+    best["disagree"] = price_spread(groups["price_after_cny_per_m"]) > DISAGREE_TOLERANCE + 1e-9
     best["cut_fraction"] = 1 - best["price_after_cny_per_m"] / best["price_before_cny_per_m"]
     return best.reset_index().drop(columns="_rank").sort_values(["date", "vendor", "model"]).reset_index(drop=True)
 

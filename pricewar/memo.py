@@ -68,7 +68,14 @@ def key(code: str, fn, args, kwargs) -> str:
     return "memo-" + digest.hexdigest()[:40]
 
 
-def _own_module(name: str | None) -> bool:
+def fingerprint(value) -> bytes:
+    """The exact fingerprint of one value; Unreadable when some of it cannot be read exactly."""
+    sub = _Fingerprint(hashlib.sha256())
+    sub.take(value)
+    return sub.digest.digest()
+
+
+def own_module(name: str | None) -> bool:
     return bool(name) and (name == __package__ or name.startswith(__package__ + "."))
 
 
@@ -148,7 +155,7 @@ class _Fingerprint:
             self.put("pattern", value.pattern, value.flags)
         elif isinstance(value, types.CodeType):
             self.code(value)
-        elif (dataclasses.is_dataclass(value) or _own_module(type(value).__module__)) \
+        elif (dataclasses.is_dataclass(value) or own_module(type(value).__module__)) \
                 and not hasattr(type(value), "__slots__"):
             # A dataclass or one of this package's objects: its class and its attributes are all of it. Other
             # objects may hold state outside their __dict__, so they are not read.
@@ -159,9 +166,7 @@ class _Fingerprint:
 
     def alone(self, value) -> bytes:
         """The fingerprint of one value on its own (to sort the members of a set)."""
-        sub = _Fingerprint(hashlib.sha256())
-        sub.take(value)
-        return sub.digest.digest()
+        return fingerprint(value)
 
     def named(self, obj) -> None:
         """A class or built-in function, which must be importable under its name."""
@@ -201,7 +206,7 @@ class _Fingerprint:
 
     def function(self, fn: types.FunctionType) -> None:
         module, name = fn.__module__, fn.__qualname__
-        if _own_module(module) and "<" not in name:
+        if own_module(module) and "<" not in name:
             self.named(fn)  # this package's own, by name: the code fingerprint covers it
             return
         self.put("function", module, name)

@@ -14,7 +14,9 @@ import csv
 import hashlib
 import io
 import math
+import os
 import re
+import sys
 import warnings
 from html import escape
 from pathlib import Path
@@ -165,8 +167,49 @@ def save(fig, name: str, alt: str, sources=None) -> None:
     description = " ".join(_sentence(x) for x in (meta.get("subtitle", ""), alt, f"Source: {source}" if source else "",
                                                   f"Note: {meta['note']}" if meta.get("note") else "",
                                                   f"Licence: {LICENCE}") if x)
+    # Taken before anything draws the figure: an earlier build's drawing of the same figure is reused whole.
+    whole = _whole_key(fig, name, alt)
     rows = figure_data(fig, sources)
     _write_csv(out / f"{name}.csv", rows)
+    phone_file = out / f"{name}.phone.webp"
+    drawn = {"figure.svg": svg, "figure.png": png, "figure.phone.webp": phone_file}
+    layout = renders.fetch(whole, drawn) if whole else None
+    if layout is None:
+        layout = _draw(fig, name, out, title, description, source)
+        if whole:
+            renders.store(whole, drawn, layout)
+    info = dict(meta, name=name, alt=alt, crop=layout["crop"], licence=LICENCE)
+    info["phone"] = layout["phone"]
+    plt.close(fig)
+    try:
+        from IPython.display import display
+    except ImportError:  # plain Python: the files are what matters
+        return
+    data = {"image/png": base64.b64encode(png.read_bytes()).decode(), "text/plain": alt}
+    display(data, raw=True, metadata={"pricewar_figure": info})
+
+
+def _whole_key(fig, name: str, alt: str) -> str | None:
+    """The store's key for this figure's three drawings, or None (outside the build, or a figure that
+    figprint cannot read): what the figure holds, what drawing reads around it, and the code that draws."""
+    code = os.environ.get("PRICEWAR_CODE_HASH")
+    if not code or renders.root() is None:
+        return None
+    from . import figprint
+
+    found = figprint.fingerprint(fig)
+    if found is None:
+        return None
+    import numpy
+
+    versions = f"{sys.version}|{numpy.__version__}".encode()  # matplotlib's and Pillow's are in _RENDER_CODE
+    return renders.key(b"figure-1", found, name.encode(), alt.encode(), code.encode(), versions, _RENDER_CODE)
+
+
+def _draw(fig, name: str, out: Path, title: str, description: str, source: str) -> dict:
+    """Write the SVG, then the PNG and phone rendition (or copy those of an earlier drawing with the same SVG);
+    return the layout facts the page needs."""
+    png, svg, phone_file = out / f"{name}.png", out / f"{name}.svg", out / f"{name}.phone.webp"
     # The SVG first: with the data and the PNG's metadata it identifies the drawing, and an unchanged drawing's
     # PNG and phone rendition are reused from an earlier build (renders.py) rather than drawn again.
     buffer = io.BytesIO()
@@ -177,7 +220,6 @@ def save(fig, name: str, alt: str, sources=None) -> None:
     svg.write_bytes(svg_bytes)
     png_meta = {"Software": None, "Title": title, "Description": description, "Copyright": RIGHTS,
                 "Source": source or None}
-    phone_file = out / f"{name}.phone.webp"
     drawing = renders.key(svg_bytes, (out / f"{name}.csv").read_bytes(), repr(sorted(png_meta.items())).encode(),
                           _RENDER_CODE)
     layout = renders.fetch(drawing, {"figure.png": png, "figure.phone.webp": phone_file})
@@ -185,15 +227,7 @@ def save(fig, name: str, alt: str, sources=None) -> None:
         fig.savefig(png, dpi=PNG_DPI, metadata=png_meta)
         layout = {"crop": _slide_crop(fig), "phone": _save_phone(fig, phone_file)}
         renders.store(drawing, {"figure.png": png, "figure.phone.webp": phone_file}, layout)
-    info = dict(meta, name=name, alt=alt, crop=layout["crop"], licence=LICENCE)
-    info["phone"] = layout["phone"]
-    plt.close(fig)
-    try:
-        from IPython.display import display
-    except ImportError:  # plain Python: the files are what matters
-        return
-    data = {"image/png": base64.b64encode(png.read_bytes()).decode(), "text/plain": alt}
-    display(data, raw=True, metadata={"pricewar_figure": info})
+    return layout
 
 
 def _sentence(text: str) -> str:

@@ -13,13 +13,18 @@ from conftest import clone_build, run_build, site_files
 from pricewar import renders, style
 
 
-def draw(folder, monkeypatch, y=(3.0, 2.0, 1.5), cache=None):
-    """Save one small chart into `folder` (with the render cache at `cache`, or none); return its files' bytes."""
+def draw(folder, monkeypatch, y=(3.0, 2.0, 1.5), cache=None, code=None):
+    """Save one small chart into `folder` (with the render cache at `cache`, or none; with the package's code hash
+    `code`, as the build passes it, or none); return its files' bytes."""
     monkeypatch.setenv("PRICEWAR_FIGURES_DIR", str(folder))
     if cache is None:
         monkeypatch.delenv("PRICEWAR_RENDER_CACHE", raising=False)
     else:
         monkeypatch.setenv("PRICEWAR_RENDER_CACHE", str(cache))
+    if code is None:
+        monkeypatch.delenv("PRICEWAR_CODE_HASH", raising=False)
+    else:
+        monkeypatch.setenv("PRICEWAR_CODE_HASH", code)
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda *a, **k: shown.append(k.get("metadata")))
     fig, ax = style.figure()
@@ -49,6 +54,25 @@ def test_an_unchanged_chart_is_copied_not_drawn(tmp_path, monkeypatch, no_redraw
     no_redraw()
     again, again_info = draw(tmp_path / "two", monkeypatch, cache=tmp_path / "cache")
     assert again == plain and again_info == plain_info
+
+
+def test_an_unchanged_figure_is_not_drawn_at_all(tmp_path, monkeypatch):
+    """Under the build (code hash given), a figure that figprint finds unchanged gets its SVG, PNG and phone
+    rendition from the store: matplotlib draws nothing."""
+    plain, plain_info = draw(tmp_path / "plain", monkeypatch)
+    first, _ = draw(tmp_path / "one", monkeypatch, cache=tmp_path / "cache", code="code-1")
+    assert first == plain
+
+    def forbid(*args, **kwargs):
+        raise AssertionError("drew the figure although it was unchanged")
+
+    monkeypatch.setattr("matplotlib.figure.Figure.savefig", forbid)
+    again, info = draw(tmp_path / "two", monkeypatch, cache=tmp_path / "cache", code="code-1")
+    assert again == plain and info == plain_info
+    with pytest.raises(AssertionError, match="drew the figure"):  # other code: drawn again
+        draw(tmp_path / "three", monkeypatch, cache=tmp_path / "cache", code="code-2")
+    with pytest.raises(AssertionError, match="drew the figure"):  # other data: drawn again
+        draw(tmp_path / "four", monkeypatch, y=(3.0, 2.0, 1.0), cache=tmp_path / "cache", code="code-1")
 
 
 def test_a_changed_chart_is_drawn_again(tmp_path, monkeypatch):

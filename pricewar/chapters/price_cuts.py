@@ -91,8 +91,8 @@ def disagreements(raw: pd.DataFrame, tolerance: float = 0.0) -> pd.DataFrame:
     key = [k for k in PRICE_KEY if k in raw]
 
     groups = raw.groupby(key, dropna=False)
-    worst = pd.concat([groups["price_after_cny_per_m"].agg(price_spread),
-                       groups["price_before_cny_per_m"].agg(price_spread)],
+    worst = pd.concat([price_spread(groups["price_after_cny_per_m"]),
+                       price_spread(groups["price_before_cny_per_m"])],
                       axis=1).max(axis=1)
     bad = worst[worst > tolerance + 1e-9].reset_index()[key]
     if bad.empty:
