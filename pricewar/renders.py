@@ -1,10 +1,12 @@
-"""The build's store below the notebook level: the raster renditions of a chart that has not changed, and the
-results of pure computations whose inputs have not (memo.py).
+"""The build's store below the notebook level: the drawings of a chart that has not changed, and the results of
+pure computations whose inputs have not (memo.py).
 
-Drawing the slide PNG and laying out the phone rendition is most of a chapter's run time. When a notebook runs
-again (a new price row re-runs every chapter) most of its charts come out exactly as before. `save` writes the
-SVG first; the SVG, the chart's data and the PNG metadata identify the drawing, and when an earlier build drew
-the same one, its PNG and phone rendition are copied instead of drawn again.
+Drawing a chart (SVG, slide PNG, phone rendition) is most of a chapter's run time. When a notebook runs again (a
+new price row re-runs every chapter) most of its charts come out exactly as before. `style.save` looks the figure
+up by its fingerprint, taken before anything draws it (figprint.py), and an unchanged figure gets all three files
+of the earlier build without drawing. A new figure, or one that cannot be fingerprinted, is drawn, SVG first; the SVG, the
+chart's data and the PNG metadata identify that drawing, and when an earlier build drew the same one, its PNG and
+phone rendition are copied instead of drawn again.
 
 Only the build sets PRICEWAR_RENDER_CACHE: a notebook run in Jupyter reads and writes no cache. Entries are
 content-addressed folders, written under a temporary name and renamed into place (parallel kernels may race to
