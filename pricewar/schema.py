@@ -253,6 +253,13 @@ def validate(data_dir: Path, label: str | None = None, only: set[str] | None = N
     empty_lines: dict[str, set[int]] = {}  # truly empty lines (editors add them at the end): skipped, not errors
     referenced = {k["reference"]["resource"] for r in package["resources"]
                   for k in r["schema"].get("foreignKeys", [])}
+    # A table the package does not describe cannot be checked, yet the data download would publish it.
+    described = {r["path"] for r in package["resources"]}
+    for path in sorted(data_dir.glob("*.csv")):
+        if path.name not in described and (only is None or path.name in only):
+            problems.append(Problem(f"{label}/{path.name}", 1, "*", "is not described in datapackage.json (each "
+                                    "table needs a resource there, with a schema for every column): describe it, "
+                                    "or move it out of the data folder"))
     for resource in package["resources"]:
         if only is not None and resource["path"] not in only and resource["name"] not in referenced:
             continue

@@ -94,6 +94,14 @@ def test_a_broken_datapackage_is_named(tmp_path):
     assert not (tmp_path / "out" / "site").exists()
 
 
+@pytest.mark.parametrize("option", ["--jobs", "--timeout"])
+@pytest.mark.parametrize("value", ["0", "-2", "two"])
+def test_a_count_that_is_not_a_whole_number_is_refused(option, value):
+    result = run_build("--check", option, value)
+    assert result.returncode == 2
+    assert f"argument {option}: '{value}' is not a whole number of 1 or more" in result.stderr
+
+
 def test_a_missing_data_folder_is_named(tmp_path):
     result = run_build("--out", tmp_path / "out", "--data", tmp_path / "no-such-folder")
     assert result.returncode == 2, result.stdout + result.stderr

@@ -202,3 +202,14 @@ def test_character_no_font_can_draw_is_rejected(data):
     row = append(data, "price_changes.csv", GOOD.replace("Cut to 0.0005.", "Cut to 0.0005 \U00017000."))
     assert problems_for(data) == [f"data/price_changes.csv:{row}:source_note: contains U+17000 (unnamed), which "
                                   "the report's fonts cannot draw; use another character"]
+
+
+def test_a_table_the_package_does_not_describe_is_a_problem(data):
+    """The data download publishes every CSV of the folder: one that datapackage.json does not describe would go
+    out unchecked. Files that are not CSV (notes, an editor's lock file) are not tables."""
+    shutil.copy(data / "fx.csv", data / "fx (copy).csv")
+    (data / "notes.txt").write_text("to do", encoding="utf-8")
+    (data / ".~lock.fx.csv#").write_text("lock", encoding="utf-8")
+    assert problems_for(data) == ["data/fx (copy).csv:1:*: is not described in datapackage.json (each table needs "
+                                  "a resource there, with a schema for every column): describe it, or move it out "
+                                  "of the data folder"]

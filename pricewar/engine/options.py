@@ -32,13 +32,26 @@ def iso_day(text: str) -> str:
     raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD")
 
 
+def whole_number(text: str) -> int:
+    """argparse type for --jobs and --timeout: a whole number, 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        import argparse
+
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return value
+
+
 OPTIONS = (
     ("--check", {"action": "store_true", "help": "validate the data only"}),
     ("--force", {"action": "store_true", "help": "ignore the cache and execute every notebook"}),
-    ("--jobs", {"type": int, "default": os.cpu_count() or 1, "help": "notebooks executed at once (default: cores)"}),
+    ("--jobs", {"type": whole_number, "default": os.cpu_count() or 1, "help": "notebooks executed at once (default: cores)"}),
     ("--only", {"metavar": "NAME", "help": "preview one chapter (e.g. 01_timeline) in OUT/site-preview/; "
                 "site/ and figures/ are not touched"}),
-    ("--timeout", {"type": int, "default": 300, "help": "seconds a cell may run (default 300)"}),
+    ("--timeout", {"type": whole_number, "default": 300, "help": "seconds a cell may run (default 300)"}),
     ("--as-of", {"metavar": "YYYY-MM-DD", "type": iso_day, "help": "use only data dated up to this day"}),
     ("--out", {"type": Path, "default": REPO_ROOT, "help": "folder that receives site/ and figures/ "
                "(default: the project)"}),
