@@ -57,6 +57,36 @@ def test_a_file_written_just_now_is_not_remembered_for_the_next_build(tmp_path, 
     assert str(path) not in cache._hashes
 
 
+def test_a_committed_entry_is_not_read_again_by_the_next_build_but_a_later_write_is_seen(tmp_path, fresh_memo,
+                                                                                       monkeypatch):
+    """Committing hashes every file of the work folder, which the build will not write again: those hashes follow
+    the folder's rename into the entries and are kept, young as the files are (this clock has sub-second ticks), so
+    the next no-op reads no entry file. A write after the commit, even of the same size, changes the change time."""
+    monkeypatch.setattr(entries, "_manifests", {})
+    cache_dir = tmp_path / "cache"
+    work = entries.new_work_dir(cache_dir, "01_timeline")
+    (work / entries.NOTEBOOK).write_text('{"cells": []}')
+    (work / "figures" / "chart.png").write_bytes(b"\x89PNG fake")
+    entries.commit(cache_dir, "01_timeline", work, {"source": "x"}, {}, 1.0)
+    cache.save_memo()
+
+    fresh_memo()
+    entries._manifests.clear()
+    reads = []
+    real_open = open
+    monkeypatch.setattr("builtins.open", lambda *a, **k: reads.append(str(a[0])) or real_open(*a, **k))
+    assert entries.manifest(cache_dir, "01_timeline") is not None
+    assert [r for r in reads if not r.endswith(entries.MANIFEST)] == [], "a committed file was read again"
+    monkeypatch.setattr("builtins.open", real_open)
+
+    time.sleep(0.02)  # more than a tick of this clock
+    chart = entries.folder(cache_dir, "01_timeline") / "figures" / "chart.png"
+    chart.write_bytes(b"\x89PNG junk")  # same size, other bytes
+    fresh_memo()
+    entries._manifests.clear()
+    assert entries.manifest(cache_dir, "01_timeline") is None, "a damaged entry was trusted"
+
+
 def test_damaged_memo_and_state_are_ignored(tmp_path, fresh_memo):
     folder = tmp_path / "cache"
     folder.mkdir()

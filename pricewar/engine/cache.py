@@ -9,7 +9,8 @@ change times and inode, so a no-op rebuild reads no large file. Any write to a f
 no program can set back), so a remembered hash is used only for a file that has not been written since. A hash
 is remembered only if the file was last written more than SETTLED_NS before it was read (longer than the
 coarsest file-system clock tick, FAT's two seconds): a file written twice within one tick, with the same size,
-cannot be mistaken for its first version.
+cannot be mistaken for its first version. The one exception is a cache entry's files, hashed as the build commits
+them and never written by it again (see file_hash's `final`).
 """
 from __future__ import annotations
 
@@ -31,8 +32,13 @@ def _stamp(stat: os.stat_result) -> list:
     return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
 
 
-def file_hash(path: Path) -> str:
-    """Content hash; read from the file only if it was written since its hash was last taken."""
+def file_hash(path: Path, final: bool = False) -> str:
+    """Content hash; read from the file only if it was written since its hash was last taken.
+
+    `final`: the build wrote the file in its private work folder and will not write it again (a cache entry being
+    committed). Its hash is then kept even though the file is young, where the file system's clock has sub-second
+    ticks: any later write, a tick or more after the build's last, changes the change time.
+    """
     key = os.fspath(path)
     stat = os.stat(key)
     stamp = _stamp(stat)
@@ -42,12 +48,25 @@ def file_hash(path: Path) -> str:
     with open(key, "rb") as f:
         digest = hashlib.sha256(f.read()).hexdigest()
     _hashes[key] = stamp + [digest]
-    if time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) > SETTLED_NS:
+    fine_clock = stat.st_mtime_ns % 1_000_000_000 or stat.st_ctime_ns % 1_000_000_000
+    if time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) > SETTLED_NS or (final and fine_clock):
         _young.discard(key)
         _memo["dirty"] = True
     else:
         _young.add(key)
     return digest
+
+
+def moved(old: Path, new: Path) -> None:
+    """The files below `old` were renamed to below `new` (a folder renamed in one step): their hashes follow."""
+    prefix, target = os.fspath(old) + os.sep, os.fspath(new) + os.sep
+    for key in [k for k in _hashes if k.startswith(prefix)]:
+        moved_key = target + key[len(prefix):]
+        _hashes[moved_key] = _hashes.pop(key)
+        if key in _young:
+            _young.discard(key)
+            _young.add(moved_key)
+        _memo["dirty"] = True
 
 
 def load_memo(cache_dir: Path) -> None:

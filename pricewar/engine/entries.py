@@ -51,8 +51,18 @@ def discard_work(cache_dir: Path) -> None:
             shutil.rmtree(work, ignore_errors=True)
 
 
+def drop_work_root(cache_dir: Path) -> None:
+    """Remove the work folder once it is empty (every execution committed or discarded), so that the next build's
+    sweep finds nothing to do."""
+    try:
+        os.rmdir(work_root(cache_dir))
+    except OSError:  # missing, or holding what a killed build left: sweep's to remove
+        pass
+
+
 def sweep(cache_dir: Path) -> None:
     """Remove what killed builds left behind (called under the cache's lock, so no build is using them)."""
+    drop_work_root(cache_dir)
     root = work_root(cache_dir)
     folder = entries_dir(cache_dir)
     stale = [folder / n for n in (os.listdir(folder) if folder.is_dir() else []) if n.startswith(".")]
@@ -71,7 +81,7 @@ def commit(cache_dir: Path, name: str, work: Path, key: dict, reads: dict, secon
     files = {}
     for path in sorted(work.rglob("*")):
         if path.is_file():
-            files[path.relative_to(work).as_posix()] = cache.file_hash(path)
+            files[path.relative_to(work).as_posix()] = cache.file_hash(path, final=True)
     manifest = {"key": key, "reads": reads, "seconds": round(seconds, 2), "files": files}
     tmp = work / (MANIFEST + ".tmp")
     tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
@@ -84,6 +94,7 @@ def commit(cache_dir: Path, name: str, work: Path, key: dict, reads: dict, secon
         if target.exists():
             target.rename(old)
         work.rename(target)
+    cache.moved(work, target)
     shutil.rmtree(old, ignore_errors=True)
 
 

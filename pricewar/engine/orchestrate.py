@@ -451,6 +451,7 @@ class Executor:
         if self.zygote is not None:
             self.zygote.stop()
             self.zygote = None
+        entries.drop_work_root(self.cache_dir)
 
     def finish(self, later: list[Path] = (), between=None) -> None:
         """Wait for the started notebooks and commit each; then run `later` (the scorecard), whose kernels start
