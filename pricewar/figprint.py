@@ -25,6 +25,7 @@ import hashlib
 import io
 import os
 import pickle
+import site
 import sys
 import sysconfig
 import types
@@ -38,8 +39,9 @@ from matplotlib import units as munits
 
 from . import memo
 
-_LIBRARY_DIRS = tuple(os.path.realpath(sysconfig.get_paths()[k]) + os.sep
-                      for k in ("stdlib", "platstdlib", "purelib", "platlib"))
+_LIBRARY_DIRS = tuple(os.path.realpath(p) + os.sep
+                      for p in [sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")]
+                      + [site.getusersitepackages()])
 
 
 class _Unreadable(Exception):

@@ -80,13 +80,16 @@ def test_what_changes_the_drawing_changes_the_fingerprint(change):
     assert figprint.fingerprint(chart()) == base
 
 
-def test_a_figure_it_cannot_read_gets_none():
-    class Local(ticker.Formatter):  # a class defined outside library code: its code is not in the fingerprint
-        def __call__(self, x, pos=None):
-            return f"{x}"
+class OwnFormatter(ticker.Formatter):
+    """A class defined outside library code (as in a notebook cell): its code is not in the fingerprint."""
 
+    def __call__(self, x, pos=None):
+        return f"{x}"
+
+
+def test_a_figure_it_cannot_read_gets_none():
     fig = chart()
-    fig.axes[0].yaxis.set_major_formatter(Local())
+    fig.axes[0].yaxis.set_major_formatter(OwnFormatter())  # importable by name, but not library code
     assert figprint.fingerprint(fig) is None
     fig = chart()
     fig.axes[0]._held = (lambda: None).__code__.replace  # a built-in method of a code object: not picklable
