@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Benchmark the build against the naive `jupyter nbconvert --execute`, in one run, as ratios.
 
-Measures (median of --runs runs each): (a) a cold build with no build cache (the chart font already cut in the user
-cache), (b) a no-op rebuild, (c) a rebuild after appending one valid row to a CSV that only one notebook reads (a
-different such CSV in each run), (d) the first build on a fresh machine: empty user cache (XDG_CACHE_HOME, so the
-chart font is cut and matplotlib's font list built) and a fresh build cache, (e) a rebuild after appending one valid
-row to price_changes.csv, which every chapter reads, and (f) the naive baseline. Works in a scratch folder (its own
-data copy, outputs, caches) and leaves the project tree as it found it.
+Measures (median of --runs runs each, taken in rounds that run every step once, so that a shared machine's drift
+in speed falls on all steps alike): (a) a cold build with no build cache (the chart font already cut in the user
+cache), (b) the first build on a fresh machine: empty user cache (XDG_CACHE_HOME, so the chart font is cut and
+matplotlib's font list built) and a fresh build cache, (c) the naive baseline, (d) a no-op rebuild (in the first
+round, --runs times in a row), (e) a rebuild after appending one valid row to a CSV that only one notebook reads (a
+different such CSV in each round), and (f) a rebuild after appending one valid row to price_changes.csv, which every
+chapter reads. Works in a scratch folder (its own data copy, outputs, caches) and leaves the project tree as it
+found it.
 Last line: cold/naive=R1 noop_s=S2 one_csv/cold=R3 fresh/naive=R4 price_row/cold=R5
 """
 from __future__ import annotations
@@ -84,40 +86,40 @@ def main() -> None:
         data = scratch / "data"
         shutil.copytree(ROOT / "data", data)
         cold, noop, one_csv, fresh, price_row, naive = [], [], [], [], [], []
+        notebooks = sorted(str(p) for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
+        edited = []
+        # Round by round, every step once: a shared machine's speed drifts over minutes, and a ratio of two steps
+        # measured far apart would measure the drift.
         for i in range(args.runs):
             out = scratch / f"cold{i}"
             cold.append(timed(build(out, data)))
-        out = scratch / "cold0"
-        for _ in range(args.runs):
-            noop.append(timed(build(out, data)))
-        # Each run edits the next such CSV in turn: a fair sample of what a re-runner touches, not the cheapest one.
-        edited = []
-        for i in range(args.runs):
-            csv = single_reader_csvs(out, data)[i % len(single_reader_csvs(out, data))]
+            machine = scratch / f"machine{i}"
+            (machine / "user-cache").mkdir(parents=True)
+            fresh.append(timed(build(machine / "out", data), env=project_env(XDG_CACHE_HOME=str(machine / "user-cache"))))
+            target = scratch / f"naive{i}"
+            env = project_env(PRICEWAR_DATA_DIR=str(data), PRICEWAR_FIGURES_DIR=str(target / "figures"),
+                              PRICEWAR_CHAPTER_DIR=str(target / "chapters"))
+            naive.append(timed([sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--execute",
+                                "--output-dir", str(target), *notebooks], env=env))
+            if i == 0:  # no-ops in a row on one output, its files settled by now (the steps above took a while)
+                for _ in range(args.runs):
+                    noop.append(timed(build(out, data)))
+            # Each round edits the next such CSV in turn: a fair sample of what a re-runner touches, not the
+            # cheapest one.
+            readers = single_reader_csvs(out, data)
+            csv = readers[i % len(readers)]
             edited.append(csv.name)
             original = csv.read_bytes()
             csv.write_bytes(original + extra_row(original, i))
             one_csv.append(timed(build(out, data)))
             csv.write_bytes(original)
             timed(build(out, data))
-        prices = data / "price_changes.csv"
-        for i in range(args.runs):
+            prices = data / "price_changes.csv"
             original = prices.read_bytes()
             prices.write_bytes(original + extra_row(original, i))
             price_row.append(timed(build(out, data)))
             prices.write_bytes(original)
             timed(build(out, data))
-        for i in range(args.runs):
-            machine = scratch / f"machine{i}"
-            (machine / "user-cache").mkdir(parents=True)
-            fresh.append(timed(build(machine / "out", data), env=project_env(XDG_CACHE_HOME=str(machine / "user-cache"))))
-        notebooks = sorted(str(p) for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
-        for i in range(args.runs):
-            target = scratch / f"naive{i}"
-            env = project_env(PRICEWAR_DATA_DIR=str(data), PRICEWAR_FIGURES_DIR=str(target / "figures"),
-                              PRICEWAR_CHAPTER_DIR=str(target / "chapters"))
-            naive.append(timed([sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--execute",
-                                "--output-dir", str(target), *notebooks], env=env))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     steps = {"cold build": cold, "no-op rebuild": noop, "one CSV edited": one_csv, "price row added": price_row,
@@ -126,7 +128,7 @@ def main() -> None:
     print(f"{'step':<18}{'median s':>10}   runs")
     for name, value in med.items():
         print(f"{name:<18}{value:>10.2f}   {', '.join(f'{r:.2f}' for r in steps[name])}")
-    print(f"(one CSV edited per run: {', '.join(edited)}; {os.cpu_count()} cores)")
+    print(f"(one CSV edited per round: {', '.join(edited)}; {os.cpu_count()} cores)")
     print(f"cold/naive={med['cold build'] / med['naive nbconvert']:.2f} noop_s={med['no-op rebuild']:.2f} "
           f"one_csv/cold={med['one CSV edited'] / med['cold build']:.2f} "
           f"fresh/naive={med['fresh machine'] / med['naive nbconvert']:.2f} "
