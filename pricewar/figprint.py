@@ -44,10 +44,6 @@ _LIBRARY_DIRS = tuple(os.path.realpath(p) + os.sep
                       + [site.getusersitepackages()])
 
 
-class _Unreadable(Exception):
-    pass
-
-
 def _is_library(module_name: str | None) -> bool:
     """Installed code (standard library, site-packages) or this package's (which the code hash covers)."""
     if not module_name or module_name == "__main__":
@@ -63,29 +59,29 @@ def _is_library(module_name: str | None) -> bool:
     return os.path.realpath(path).startswith(_LIBRARY_DIRS)
 
 
+def _state_without(obj, *names) -> tuple:
+    """A reduction of `obj` to its pickled state less `names`."""
+    state = dict(obj.__getstate__())
+    for name in names:
+        state.pop(name, None)
+    return copyreg.__newobj__, (type(obj),), state
+
+
 class _Pickler(pickle.Pickler):
     def reducer_override(self, obj):
         if isinstance(obj, mtransforms.TransformNode):
-            state = dict(obj.__getstate__())
-            state.pop("_parents", None)
-            return copyreg.__newobj__, (type(obj),), state
+            return _state_without(obj, "_parents")
         if isinstance(obj, mfigure.Figure):
-            state = dict(obj.__getstate__())
-            state.pop("_number", None)
-            state.pop("_restore_to_pylab", None)
-            return copyreg.__newobj__, (type(obj),), state
+            return _state_without(obj, "_number", "_restore_to_pylab")
         if isinstance(obj, mdates.rrulewrapper):
             construct = {k: v for k, v in obj._construct.items() if k not in ("dtstart", "until")}
             return copyreg.__newobj__, (type(obj),), {"construct": construct, "tzinfo": obj._base_tzinfo}
         if isinstance(obj, types.FunctionType):
             if _is_library(obj.__module__) and "<" not in obj.__qualname__:
                 return NotImplemented  # by name: its code is the library's, whose version the caller adds
-            try:
-                return str, (memo.fingerprint(obj).hex(),)
-            except (memo.Unreadable, RecursionError) as error:
-                raise _Unreadable(str(error)) from None
+            return str, (memo.fingerprint(obj).hex(),)  # memo.Unreadable if it cannot be read exactly
         if isinstance(obj, type) and not _is_library(obj.__module__):
-            raise _Unreadable(f"class {obj.__module__}.{obj.__qualname__}")
+            raise memo.Unreadable(f"class {obj.__module__}.{obj.__qualname__}")
         return NotImplemented
 
 
@@ -103,6 +99,6 @@ def fingerprint(fig) -> bytes | None:
     buffer = io.BytesIO()
     try:
         _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump((fig, _surroundings()))
-    except (_Unreadable, pickle.PicklingError, TypeError, AttributeError, RecursionError):
+    except (memo.Unreadable, pickle.PicklingError, TypeError, AttributeError, RecursionError):
         return None
     return hashlib.sha256(buffer.getvalue()).digest()
