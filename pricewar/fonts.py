@@ -33,6 +33,14 @@ def variable_font() -> Path:
     return matches[0]
 
 
+def dejavu(name: str) -> Path:
+    """A DejaVu font file that matplotlib ships (the pages' code face; the deck's measuring face), found without
+    importing matplotlib: publishing does not otherwise need it."""
+    import importlib.util
+
+    return Path(importlib.util.find_spec("matplotlib").origin).parent / "mpl-data" / "fonts" / "ttf" / name
+
+
 def licence_file() -> Path:
     return variable_font().parent / "OFL.txt"
 

@@ -10,6 +10,7 @@ text stays readable on a 390 px screen); and `<name>.csv`, the data the chart dr
 from __future__ import annotations
 
 import base64
+import contextlib
 import csv
 import hashlib
 import io
@@ -213,9 +214,10 @@ def _draw(fig, name: str, out: Path, title: str, description: str, source: str) 
     # The SVG first: with the data and the PNG's metadata it identifies the drawing, and an unchanged drawing's
     # PNG and phone rendition are reused from an earlier build (renders.py) rather than drawn again.
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Title": title,
-                                                "Description": description, "Rights": RIGHTS,
-                                                "Source": source or None})
+    with _wrapped_once(fig):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Title": title,
+                                                    "Description": description, "Rights": RIGHTS,
+                                                    "Source": source or None})
     svg_bytes = _svg_with_desc(buffer.getvalue().decode("utf-8"), title, description).encode("utf-8")
     svg.write_bytes(svg_bytes)
     png_meta = {"Software": None, "Title": title, "Description": description, "Copyright": RIGHTS,
@@ -224,8 +226,10 @@ def _draw(fig, name: str, out: Path, title: str, description: str, source: str) 
                           _RENDER_CODE)
     layout = renders.fetch(drawing, {"figure.png": png, "figure.phone.webp": phone_file})
     if layout is None:
-        fig.savefig(png, dpi=PNG_DPI, metadata=png_meta)
-        layout = {"crop": _slide_crop(fig), "phone": _save_phone(fig, phone_file)}
+        with _wrapped_once(fig):
+            fig.savefig(png, dpi=PNG_DPI, metadata=png_meta)
+            crop = _slide_crop(fig)
+        layout = {"crop": crop, "phone": _save_phone(fig, phone_file)}
         renders.store(drawing, {"figure.png": png, "figure.phone.webp": phone_file}, layout)
     return layout
 
@@ -233,6 +237,67 @@ def _draw(fig, name: str, out: Path, title: str, description: str, source: str) 
 def _sentence(text: str) -> str:
     text = " ".join(text.split())
     return text if text.endswith((".", "!", "?", ")")) else text + "."
+
+
+# --- Wrapped text, measured once ----------------------------------------------------------------------------------
+@contextlib.contextmanager
+def _wrapped_once(fig):
+    """Within the block, each text set with wrap=True holds its lines already broken, and wrap is off.
+
+    Matplotlib breaks a wrapped text afresh each time it lays the text out (every draw, every extent asked for),
+    measuring the line word by word; the source line alone cost more than a second per chart. Here each line is
+    found by bisection with the chart renderer's metrics, the same break matplotlib's rule gives (the longest run
+    of words that fits), and the SVG and PNG show the same lines. Rotated texts, mathtext and usetex are left to
+    matplotlib. The texts are restored afterwards: the phone layout wraps from the originals.
+    """
+    from matplotlib import cbook
+    from matplotlib.text import Text
+
+    renderer = fig.canvas.get_renderer()
+    changed = []
+    for text in fig.findobj(Text):
+        original = text.get_text()
+        if (not text.get_wrap() or not text.get_visible() or not original or text.get_rotation() % 360
+                or text.get_usetex() or cbook.is_math_text(original)):
+            continue
+        changed.append((text, original))
+        text.set_text(_broken_lines(text, original, renderer))
+        text.set_wrap(False)
+    try:
+        yield
+    finally:
+        for text, original in changed:
+            text.set_text(original)
+            text.set_wrap(True)
+
+
+def _broken_lines(text, original: str, renderer) -> str:
+    """`original` broken as matplotlib's wrap rule breaks it: words joined by single spaces, each line the longest
+    run of words no wider than the distance from the text's anchor to the figure's edge (a single word that is
+    wider stands alone); line breaks in the text are kept."""
+    x0, _ = text.get_transform().transform(text.get_position())
+    box = text.get_figure(root=True).bbox
+    left, right = box.x1 - x0, x0 - box.x0
+    limit = {"left": left, "right": right}.get(text.get_horizontalalignment(), 2 * min(left, right))
+    props = text.get_fontproperties()
+
+    def fits(words) -> bool:
+        return math.ceil(renderer.get_text_width_height_descent(" ".join(words), props, ismath=False)[0]) <= limit
+
+    lines = []
+    for paragraph in original.split("\n"):
+        words = paragraph.split(" ")
+        while words:
+            low, high = 1, len(words)  # words[:low] is taken even if too wide; find the longest run that fits
+            while low < high:
+                mid = (low + high + 1) // 2
+                if fits(words[:mid]):
+                    low = mid
+                else:
+                    high = mid - 1
+            lines.append(" ".join(words[:low]))
+            words = words[low:]
+    return "\n".join(lines)
 
 
 # --- SVG metadata --------------------------------------------------------------------------------------------------

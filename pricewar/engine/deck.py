@@ -33,11 +33,11 @@ LAYOUT_TITLE_ONLY = 5                   # in python-pptx's default template
 
 @lru_cache(maxsize=None)
 def _measure_font(bold: bool, size: int):
-    import matplotlib
     from PIL import ImageFont
 
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    return ImageFont.truetype(str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name), size * 10)
+    from ..fonts import dejavu
+
+    return ImageFont.truetype(str(dejavu("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")), size * 10)
 
 
 def text_width(text: str, size: int, bold: bool) -> float:

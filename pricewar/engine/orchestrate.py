@@ -201,6 +201,7 @@ def _run(args, cache_dir: Path, started: float, said_before: int) -> int:
             pages.prepare(cache_dir, name, publish.renderer_hash())
 
         executor.on_commit = prepare_page
+        executor.while_last = publish.warm_up
     first = [p for p in paths if not meta[p].get("after_chapters")]
     try:
         if not args.check and paths:
@@ -313,6 +314,8 @@ class Executor:
         # page then, while other notebooks still run). Worker threads import nothing new (prepare_imports); the
         # main thread may, as no other thread is importing.
         self.on_commit = None
+        # Called in the main thread once only the notebooks after the chapters (the scorecard) are left to run.
+        self.while_last = None
         self.zygote = None  # forks the kernels, its heavy imports done once (kernels.py)
         self.slots = None   # how many notebooks run cells at once (--jobs)
 
@@ -491,6 +494,8 @@ class Executor:
                 say(f"  executing {len(needed)} notebook(s), {min(len(needed), max(1, self.args.jobs))} at a time")
             for path in later:
                 (gates[path].open if path in needed else gates[path].cancel)()
+            if needed and self.while_last is not None:
+                self.while_last()
             for future in as_completed(queued):
                 self._collect(queued[future], future)
         except BaseException:

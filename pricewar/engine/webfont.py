@@ -59,9 +59,9 @@ def subset(characters: str, targets: dict[int, Path]) -> None:
 
 
 def mono_font() -> Path:
-    import matplotlib
+    from ..fonts import dejavu
 
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSansMono.ttf"
+    return dejavu("DejaVuSansMono.ttf")
 
 
 def mono_subset(characters: str, target: Path) -> None:
