@@ -228,8 +228,9 @@ def _draw(fig, name: str, out: Path, title: str, description: str, source: str) 
     if layout is None:
         with _wrapped_once(fig):
             fig.savefig(png, dpi=PNG_DPI, metadata=png_meta)
-            crop = _slide_crop(fig)
-        layout = {"crop": crop, "phone": _save_phone(fig, phone_file)}
+            boxes = _axes_boxes(fig)  # measured once, for the crop and for the phone layout's starting point
+            crop = _slide_crop(fig, boxes)
+        layout = {"crop": crop, "phone": _save_phone(fig, phone_file, boxes)}
         renders.store(drawing, {"figure.png": png, "figure.phone.webp": phone_file}, layout)
     return layout
 
@@ -314,16 +315,23 @@ def _svg_with_desc(text: str, title: str, description: str) -> str:
 
 
 # --- The slide picture's crop ----------------------------------------------------------------------------------------
-def _slide_crop(fig) -> dict:
+def _axes_boxes(fig) -> dict:
+    """{id(axes): its box with tick labels and titles, in display pixels} for each visible axes (None: nothing)."""
+    renderer = fig.canvas.get_renderer()
+    return {id(a): a.get_tightbbox(renderer) for a in fig.axes if a.get_visible()}
+
+
+def _slide_crop(fig, boxes: dict) -> dict:
     """Fractions of the picture above everything but the title, and below everything but the source line: a slide
-    that sets the title and source as text crops them off the picture rather than showing them twice."""
+    that sets the title and source as text crops them off the picture rather than showing them twice. `boxes`:
+    _axes_boxes(fig)."""
     texts = getattr(fig, "_pricewar_texts", None)
     if not texts:
         return {"top": 0.0, "bottom": 0.0}
     renderer = fig.canvas.get_renderer()
     height = fig.bbox.height
     head, _, foot = texts
-    others = [a.get_tightbbox(renderer) for a in fig.axes if a.get_visible()]
+    others = list(boxes.values())
     others += [t.get_window_extent(renderer) for t in fig.texts if t not in (head, foot) and t.get_text()]
     others = [b for b in others if b is not None and b.width > 0]
     # Cut half-way between the title and whatever is below it, and between the source line and what is above it.
@@ -564,7 +572,7 @@ def _source_lookup(fig, sources) -> dict:
 
 
 # --- The phone rendition ---------------------------------------------------------------------------------------------
-def _save_phone(fig, target) -> dict:
+def _save_phone(fig, target, boxes: dict | None = None) -> dict:
     """Re-lay the figure out for a phone and save it; return its size and the CSS width the pages show it at.
 
     The title block is wrapped to the new width; the axes keep their arrangement (side-by-side panels are stacked)
@@ -581,7 +589,7 @@ def _save_phone(fig, target) -> dict:
     # No width narrower than the widest single text (a table row, a long label) can work: skip those.
     widest = max([(b[2] - b[0]) / fig.dpi for b in found if not b[4]] or [0.0])
     widths = [w for w in PHONE_WIDTHS if w - 2 * _Plan.MARGIN >= widest] or [PHONE_WIDTHS[-1]]
-    plan = _Plan(fig, renderer)
+    plan = _Plan(fig, renderer, boxes)
     _bump_fonts(fig)
     chosen, best = None, None
     for width in widths:
@@ -686,7 +694,8 @@ class _Plan:
     MARGIN = 0.12   # inches
     GAP = 0.12
 
-    def __init__(self, fig, renderer):
+    def __init__(self, fig, renderer, boxes: dict | None = None):
+        """`boxes`: _axes_boxes(fig) of the slide layout, if already measured."""
         self.fig = fig
         self.renderer = renderer
         self.size = fig.get_size_inches().copy()
@@ -703,7 +712,7 @@ class _Plan:
         self.blocks = []
         for column in self.columns:
             union = _union([self.positions[id(a)] for a in column])
-            tight = _union_boxes([a.get_tightbbox(renderer) for a in column], fig.dpi)
+            tight = _union_boxes([boxes[id(a)] if boxes else a.get_tightbbox(renderer) for a in column], fig.dpi)
             self.blocks.append((column, union, tight))
         # Loose figure texts (rare) move with the first column's block.
 
