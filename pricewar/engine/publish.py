@@ -68,15 +68,19 @@ def intact(out: Path, published: dict) -> bool:
 
 def warm_up() -> None:
     """Import what publishing uses, ahead of it: called while the last notebook (the scorecard) runs on one core
-    and the other is idle, so that those imports are off the build's serial tail. Harmless if never called."""
-    import pptx.enum.text  # noqa: F401
-    import pptx.oxml.ns  # noqa: F401
-    import pptx.util  # noqa: F401
-    from fontTools import subset  # noqa: F401
-    from fontTools.ttLib import TTFont  # noqa: F401
-    from PIL import ImageFont  # noqa: F401
+    and the other is idle, so that those imports are off the build's serial tail. Harmless if never called, and
+    if an import fails: publishing imports the same modules and reports what is wrong there."""
+    try:
+        import pptx.enum.text  # noqa: F401
+        import pptx.oxml.ns  # noqa: F401
+        import pptx.util  # noqa: F401
+        from fontTools import subset  # noqa: F401
+        from fontTools.ttLib import TTFont  # noqa: F401
+        from PIL import ImageFont  # noqa: F401
 
-    from . import changes, deck, references, render, webfont  # noqa: F401
+        from . import changes, deck, references, render, webfont  # noqa: F401
+    except Exception:  # noqa: BLE001 (only a head start; the scorecard is running and must not be stopped)
+        pass
 
 
 def render(cache_dir: Path, names: list[str], target: Path, as_of: str, data: Path, notebooks: Path | None = None) -> dict:
