@@ -1,15 +1,19 @@
 """Validate data/*.csv against data/datapackage.json and report problems as `file:row:column: message`.
 
-Frictionless does the type, constraint, foreign-key and duplicate checks. Three things it does not do are added
+Frictionless does the type, constraint, foreign-key and duplicate checks. Five things it does not do are added
 here: unknown columns are rejected (a typo in a header must not be ignored), dates must be written YYYY-MM-DD
-(strptime would accept 2024-5-1), and a cut must lower the price (a raise must raise it).
+(strptime would accept 2024-5-1), no date is after today unless its field says `x-may-be-future` (a typed year
+would otherwise stretch the report to it), numbers must be finite (it reads "nan", "inf" and 1e999 as numbers), and a cut
+must lower the price (a raise must raise it).
 Rows are numbered as a spreadsheet shows them: the header is row 1, the first data row is row 2.
 """
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +48,26 @@ class IsoDates(fl.Check):
                 yield fl.errors.CellError.from_row(row, note=f"date-format:{raw}", field_name=field.name)
 
 
+class FiniteNumbers(fl.Check):
+    """Number cells must be ordinary numbers: "nan", "inf" or 1e999 would reach the charts as gaps or infinities."""
+    type = "finite-number"
+    Errors = [fl.errors.CellError]
+
+    def validate_row(self, row):
+        for field in row.fields:
+            value = row.get(field.name)
+            if field.type in ("number", "integer") and value is not None and not _finite(value):
+                yield fl.errors.CellError.from_row(row, note=f"not-finite:{_raw_cell(row, field.name)}",
+                                                   field_name=field.name)
+
+
+def _finite(value) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except (OverflowError, ValueError):
+        return False
+
+
 class PriceDirection(fl.Check):
     """A cut must not end above where it started, and a raise must not end below it."""
     type = "price-direction"
@@ -53,8 +77,8 @@ class PriceDirection(fl.Check):
         if "event" not in row.field_names:
             return
         before, after, event = row.get("price_before"), row.get("price_after"), row.get("event")
-        if before is None or after is None:
-            return
+        if before is None or after is None or not (_finite(before) and _finite(after)):
+            return  # a missing or non-finite price is reported by its own check
         if (event == "cut" and after > before) or (event == "raise" and after < before):
             yield fl.errors.CellError.from_row(row, note=f"{event}-direction", field_name="price_after")
 
@@ -97,6 +121,8 @@ def _friendly(error, field_by_name: dict, vendor_ids: list[str], foreign_keys: d
         return column, f'"{cell}" is not valid (expected {expected})'
     if error.type == "cell-error" and note.startswith("date-format:"):
         return column, f'"{note.split(":", 1)[1]}" is not valid (expected a date written YYYY-MM-DD)'
+    if error.type == "cell-error" and note.startswith("not-finite:"):
+        return column, f'"{note.split(":", 1)[1]}" is not valid (expected an ordinary finite number such as 0.0008)'
     if error.type == "cell-error" and note.endswith("-direction"):
         event = note.split("-")[0]
         word = "higher" if event == "cut" else "lower"
@@ -191,6 +217,17 @@ def _text_problems(rel: str, text: str) -> list[Problem]:
 def _rows(path: Path) -> list[dict]:
     with open(path, encoding="utf-8-sig", newline="") as f:
         return [{(k or "").strip(): (v or "").strip() for k, v in r.items()} for r in csv.DictReader(f)]
+
+
+def _future_dates(data_dir: Path, resource: dict, rel: str, today: str) -> list[Problem]:
+    """Dates after today: the data record what was announced or observed, and the report runs to its last date."""
+    fields = [f["name"] for f in resource["schema"]["fields"] if f["type"] == "date" and not f.get("x-may-be-future")]
+    if not fields:
+        return []
+    return [Problem(rel, n, name, f'"{r[name]}" is after today ({today}): the data hold what has been announced or '
+                    "observed so far (check the year)")
+            for n, r in enumerate(_rows(data_dir / resource["path"]), start=2)
+            for name in fields if ISO_DATE.fullmatch(r.get(name, "")) and r[name] > today]
 
 
 def _catalogue_problems(data_dir: Path, label: str) -> list[Problem]:
@@ -303,7 +340,7 @@ def validate(data_dir: Path, label: str | None = None, only: set[str] | None = N
         resources.append(fl.Resource(descriptor, basepath=str(data_dir), detector=detector))
     if resources:
         report = fl.Package(resources=resources).validate(
-            checklist=fl.Checklist(checks=[fl.checks.duplicate_row(), IsoDates(), PriceDirection()]))
+            checklist=fl.Checklist(checks=[fl.checks.duplicate_row(), IsoDates(), FiniteNumbers(), PriceDirection()]))
         fields_of = {r["name"]: {f["name"]: f for f in r["schema"]["fields"]} for r in readable}
         fks_of = {r["name"]: {tuple([k["fields"]] if isinstance(k["fields"], str) else k["fields"]):
                               k["reference"]["resource"] for k in r["schema"].get("foreignKeys", [])}
@@ -315,16 +352,22 @@ def validate(data_dir: Path, label: str | None = None, only: set[str] | None = N
             skip = empty_lines.get(task.name, set())
             short_rows = {(e.row_number, e.field_name) for e in task.errors if e.type == "missing-cell"}
             blank_rows = {e.row_number for e in task.errors if e.type == "blank-row"}
+            not_finite = {(e.row_number, e.field_name) for e in task.errors
+                          if e.type == "cell-error" and (e.note or "").startswith("not-finite:")}
             for error in task.errors:
                 row = getattr(error, "row_number", None) or 0
                 if row in skip:
                     continue
                 if error.type == "duplicate-row" and row in blank_rows:
                     continue  # a second blank row is not news
-                if error.type == "constraint-error" and (row, getattr(error, "field_name", None)) in short_rows:
-                    continue  # "missing cell" already says it
+                if error.type == "constraint-error" and (row, getattr(error, "field_name", None)) in short_rows | not_finite:
+                    continue  # "missing cell" or "not a finite number" already says it
                 column, message = _friendly(error, fields_of.get(task.name, {}), vendor_ids, fks_of.get(task.name))
                 problems.append(Problem(path_of.get(task.name, task.name), row, column, message))
+    today = dt.date.today().isoformat()
+    for r in readable:
+        if only is None or r["path"] in only:
+            problems += _future_dates(data_dir, r, f"{label}/{r['path']}", today)
     if any(r["name"] == "models" for r in readable):
         problems += _catalogue_problems(data_dir, label)
     return sorted(set(problems), key=lambda p: (p.file, p.row, p.column, p.message))

@@ -20,3 +20,24 @@ def test_registry_chapters_exist():
 
     for claim in REGISTRY.values():
         assert (ROOT / "notebooks" / f"{claim.chapter}.ipynb").exists(), claim.id
+
+
+def test_the_worked_example_in_the_data_readme_is_valid_data(tmp_path):
+    """A re-runner copies these rows: they must pass validation as printed (the table named before each row)."""
+    import re
+    import shutil
+
+    from conftest import ROOT
+
+    from pricewar.schema import validate
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    text = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    example = text.split("## Adding a model and its price", 1)[1].split("```")[1]
+    rows = re.findall(r"^(\w+\.csv):\s+(.+)$", example, re.M)
+    assert {name for name, _ in rows} >= {"models.csv", "price_changes.csv"}
+    for name, row in rows:
+        path = data / name
+        path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n" + row + "\n", encoding="utf-8")
+    assert validate(data, label="data") == []

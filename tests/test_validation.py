@@ -183,10 +183,10 @@ def test_retirement_needs_its_own_source_and_a_known_successor(data):
 def test_announcement_without_price_rows_is_a_notice_not_an_error(data):
     from pricewar.schema import notices
 
-    row = append(data, "announcements.csv", "alibaba-2030-01-02,2030-01-02,day,alibaba,Test announcement,cut,1,,"
+    row = append(data, "announcements.csv", "alibaba-2026-11-30,2026-11-30,day,alibaba,Test announcement,cut,1,,"
                                             "https://example.com/n,Note.,A")
     assert problems_for(data) == []
-    assert any(f"{row} (alibaba-2030-01-02)" in line for line in notices(data, label="data"))
+    assert any(f"{row} (alibaba-2026-11-30)" in line for line in notices(data, label="data"))
 
 
 @pytest.mark.parametrize("char, name", [("\u200b", "ZERO WIDTH SPACE"), ("\u202e", "RIGHT-TO-LEFT OVERRIDE"),
@@ -213,3 +213,53 @@ def test_a_table_the_package_does_not_describe_is_a_problem(data):
     assert problems_for(data) == ["data/fx (copy).csv:1:*: is not described in datapackage.json (each table needs "
                                   "a resource there, with a schema for every column): describe it, or move it out "
                                   "of the data folder"]
+
+
+@pytest.mark.parametrize("bad", ["nan", "-inf", "1e999"])
+def test_non_finite_numbers_are_rejected_in_every_number_column(data, bad):
+    """Frictionless reads "nan", "inf" and 1e999 as numbers; they would reach the charts as gaps or infinities.
+    Every number column of every table, read from the package, gets the bad value in its first filled row."""
+    import json
+
+    package = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    expected = set()
+    for resource in package["resources"]:
+        for column in [f["name"] for f in resource["schema"]["fields"] if f["type"] == "number"]:
+            row = set_cell(data / resource["path"], column, bad, lambda r, c=column: r[c].strip())
+            expected.add(f"data/{resource['path']}:{row}:{column}: \"{bad}\" is not valid (expected an "
+                         "ordinary finite number such as 0.0008)")
+    assert len(expected) >= 10
+    problems = set(problems_for(data))
+    assert expected <= problems, sorted(expected - problems)
+    assert not any("Traceback" in p for p in problems)
+
+
+def test_a_date_after_today_is_rejected_unless_the_field_allows_it(data):
+    """The report runs to the data's last date: a mistyped year would stretch every chapter to it. A scheduled
+    retirement (models.csv `retired`, marked x-may-be-future in the package) is a real future date."""
+    import datetime as dt
+
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    today = dt.date.today().isoformat()
+    price_row = append(data, "price_changes.csv", GOOD.replace("2024-05-21,day", f"{tomorrow},day"))
+    set_cell(data / "usage.csv", "date", today, lambda row: True)  # today itself is fine
+    set_cell(data / "models.csv", "retired", tomorrow, lambda row: row["retired"])
+    assert problems_for(data) == [f'data/price_changes.csv:{price_row}:date: "{tomorrow}" is after today ({today}): '
+                                  "the data hold what has been announced or observed so far (check the year)"]
+
+
+def set_cell(path, column, value, where):
+    """Set `column` to `value` in the first row for which where(row) is true (rewritten with the csv module);
+    returns that row's number as a spreadsheet shows it."""
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    index = next(i for i, r in enumerate(rows) if where(r))
+    rows[index][column] = value
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return index + 2
