@@ -3,7 +3,8 @@
 Frictionless does the type, constraint, foreign-key and duplicate checks. Five things it does not do are added
 here: unknown columns are rejected (a typo in a header must not be ignored), dates must be written YYYY-MM-DD
 (strptime would accept 2024-5-1), no date is after today unless its field says `x-may-be-future` (a typed year
-would otherwise stretch the report to it), numbers must be finite (it reads "nan", "inf" and 1e999 as numbers), and a cut
+would otherwise stretch the report to it), numbers must be finite and in ASCII digits (it reads "nan", "inf", 1e999 and full-width digits as
+numbers), and a cut
 must lower the price (a raise must raise it).
 Rows are numbered as a spreadsheet shows them: the header is row 1, the first data row is row 2.
 """
@@ -15,6 +16,7 @@ import io
 import json
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,9 +58,10 @@ class FiniteNumbers(fl.Check):
     def validate_row(self, row):
         for field in row.fields:
             value = row.get(field.name)
-            if field.type in ("number", "integer") and value is not None and not _finite(value):
-                yield fl.errors.CellError.from_row(row, note=f"not-finite:{_raw_cell(row, field.name)}",
-                                                   field_name=field.name)
+            raw = str(_raw_cell(row, field.name) or "")
+            # Python reads full-width digits (０.００５) as a number; pandas and a spreadsheet do not.
+            if field.type in ("number", "integer") and value is not None and not (_finite(value) and raw.isascii()):
+                yield fl.errors.CellError.from_row(row, note=f"not-finite:{raw}", field_name=field.name)
 
 
 def _finite(value) -> bool:
@@ -122,7 +125,7 @@ def _friendly(error, field_by_name: dict, vendor_ids: list[str], foreign_keys: d
     if error.type == "cell-error" and note.startswith("date-format:"):
         return column, f'"{note.split(":", 1)[1]}" is not valid (expected a date written YYYY-MM-DD)'
     if error.type == "cell-error" and note.startswith("not-finite:"):
-        return column, f'"{note.split(":", 1)[1]}" is not valid (expected an ordinary finite number such as 0.0008)'
+        return column, f'"{note.split(":", 1)[1]}" is not valid (expected an ordinary finite number in ASCII digits, such as 0.0008)'
     if error.type == "cell-error" and note.endswith("-direction"):
         event = note.split("-")[0]
         word = "higher" if event == "cut" else "lower"
@@ -185,8 +188,6 @@ HIDDEN_CATEGORIES = {"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"}
 
 def _text_problems(rel: str, text: str) -> list[Problem]:
     """Hidden characters and characters the report's fonts cannot draw, cell by cell."""
-    import unicodedata
-
     from .fonts import drawable
 
     problems = []
@@ -230,16 +231,30 @@ def _future_dates(data_dir: Path, resource: dict, rel: str, today: str) -> list[
             for name in fields if ISO_DATE.fullmatch(r.get(name, "")) and r[name] > today]
 
 
+def _spelling_key(name: str) -> str:
+    """What a reader sees of a model name: two names with one key would look like one model in the charts."""
+    return re.sub(r"[\s_\-\u2010-\u2015]+", "", unicodedata.normalize("NFKC", name)).casefold()
+
+
 def _catalogue_problems(data_dir: Path, label: str) -> list[Problem]:
-    """Rules across columns of the model catalogue: a retirement after the launch and with its own source, and a
-    successor that is itself in the catalogue."""
+    """Rules across rows of the model catalogue: one spelling per model, a retirement after the launch and with its
+    own source, and a successor that is itself in the catalogue."""
     path = data_dir / "models.csv"
     if not path.exists():
         return []
     rows = _rows(path)
     known = {(r.get("vendor"), r.get("model")) for r in rows}
     rel, problems = f"{label}/models.csv", []
+    spelled: dict[tuple, tuple[int, str]] = {}
     for n, r in enumerate(rows, start=2):
+        model = r.get("model", "")
+        first = spelled.setdefault((r.get("vendor"), _spelling_key(model)), (n, model))
+        if first[0] != n and first[1] == model:  # equal once the padding that loading strips is gone
+            problems.append(Problem(rel, n, "model", f'"{model}" appears more than once (first in row {first[0]}; '
+                                    "expected unique values)"))
+        elif first[0] != n:
+            problems.append(Problem(rel, n, "model", f'"{model}" looks like "{first[1]}" (row {first[0]}), differing '
+                                    "only in case, width, spaces or hyphens; one model needs one spelling"))
         launched, retired = r.get("launched", ""), r.get("retired", "")
         if launched and retired and ISO_DATE.fullmatch(launched) and ISO_DATE.fullmatch(retired) and retired < launched:
             problems.append(Problem(rel, n, "retired", f'"{retired}" is before the launch on {launched} (expected a '
@@ -358,6 +373,8 @@ def validate(data_dir: Path, label: str | None = None, only: set[str] | None = N
                 row = getattr(error, "row_number", None) or 0
                 if row in skip:
                     continue
+                if error.type == "primary-key" and task.name == "models":
+                    continue  # the catalogue check names the model, padded or not (see _catalogue_problems)
                 if error.type == "duplicate-row" and row in blank_rows:
                     continue  # a second blank row is not news
                 if error.type == "constraint-error" and (row, getattr(error, "field_name", None)) in short_rows | not_finite:

@@ -227,7 +227,7 @@ def test_non_finite_numbers_are_rejected_in_every_number_column(data, bad):
         for column in [f["name"] for f in resource["schema"]["fields"] if f["type"] == "number"]:
             row = set_cell(data / resource["path"], column, bad, lambda r, c=column: r[c].strip())
             expected.add(f"data/{resource['path']}:{row}:{column}: \"{bad}\" is not valid (expected an "
-                         "ordinary finite number such as 0.0008)")
+                         "ordinary finite number in ASCII digits, such as 0.0008)")
     assert len(expected) >= 10
     problems = set(problems_for(data))
     assert expected <= problems, sorted(expected - problems)
@@ -263,3 +263,23 @@ def set_cell(path, column, value, where):
     writer.writerows(rows)
     path.write_text(out.getvalue(), encoding="utf-8")
     return index + 2
+
+
+@pytest.mark.parametrize("spelling, message", [
+    ("Yi-Large ", '"Yi-Large" appears more than once (first in row {first}; expected unique values)'),
+    ("YI-LARGE", '"YI-LARGE" looks like "Yi-Large" (row {first}), differing only in case, width, spaces or hyphens; '
+                 "one model needs one spelling"),
+    ("Yi\u00a0Large", '"Yi\u00a0Large" looks like "Yi-Large" (row {first}), differing only in case, width, spaces or '
+                      "hyphens; one model needs one spelling"),
+    ("Ｙｉ-Large", '"Ｙｉ-Large" looks like "Yi-Large" (row {first}), differing only in case, width, spaces or '
+                  "hyphens; one model needs one spelling"),
+])
+def test_a_model_spelled_like_another_is_rejected_once(data, spelling, message):
+    """Loading strips padding, and a reader cannot tell case, width or a no-break space apart: each would be a
+    second model that looks like the first in the charts. Reported once, on the model column."""
+    first = set_cell(data / "models.csv", "model", "Yi-Large", lambda r: r["model"] == "Yi-Large")
+    path = data / "models.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    copy = lines[first - 1].replace("Yi-Large", spelling, 1).replace(",Yi,", ",Yi copy,", 1)
+    path.write_text("\n".join([*lines, copy]) + "\n", encoding="utf-8")
+    assert problems_for(data) == [f"data/models.csv:{len(lines) + 1}:model: " + message.format(first=first)]
