@@ -119,6 +119,22 @@ def test_as_of_before_any_data_is_refused(tmp_path, full_build, data_copy):
     assert_same_files(full_build, out)
 
 
+@pytest.mark.parametrize("form", ["separate", "joined"])
+def test_as_of_after_today_is_refused(tmp_path, full_build, data_copy, form):
+    """An as-of view after today would print a day the data cannot reach as the data's date (both ways of writing
+    the option: the fast reader and argparse)."""
+    import datetime as dt
+
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    out = clone_build(full_build, tmp_path / "out")
+    words = ["--as-of", tomorrow] if form == "separate" else [f"--as-of={tomorrow}"]
+    result = run_build("--out", out, "--data", data_copy, *words)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"'{tomorrow}' is after today ({dt.date.today().isoformat()})" in result.stderr, result.stderr
+    assert "executed" not in result.stdout
+    assert_same_files(full_build, out)
+
+
 def test_out_inside_a_file_is_one_sentence(tmp_path, data_copy):
     """Something that fails even for root: an output folder below a regular file."""
     (tmp_path / "a-file").write_text("x")

@@ -18,18 +18,25 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def iso_day(text: str) -> str:
-    """argparse type for --as-of: a real calendar day written YYYY-MM-DD."""
+    """argparse type for --as-of: a real calendar day written YYYY-MM-DD, not after today (the data cannot show
+    what will be known later, and the pages would print that day as the data's date)."""
     import datetime as dt
     import re
 
+    message = f"{text!r} is not a date written YYYY-MM-DD"
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         try:
-            return dt.date.fromisoformat(text).isoformat()
+            day = dt.date.fromisoformat(text)
         except ValueError:
-            pass
+            day = None
+        if day is not None and day <= dt.date.today():
+            return day.isoformat()
+        if day is not None:
+            message = (f"{text!r} is after today ({dt.date.today().isoformat()}): leave --as-of out for everything "
+                       "known so far")
     import argparse
 
-    raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD")
+    raise argparse.ArgumentTypeError(message)
 
 
 def whole_number(text: str) -> int:
