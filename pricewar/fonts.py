@@ -67,8 +67,28 @@ def project_texts(data_dir: Path | None = None, notebooks_dir: Path | None = Non
     tables = [p.read_text(encoding="utf-8-sig", errors="replace") for p in sorted(data_dir.glob("*.csv"))]
     files = sorted(notebooks_dir.glob("*.ipynb")) + sorted(
         p for p in paths.PACKAGE_DIR.rglob("*") if p.suffix in (".py", ".html", ".j2", ".css"))
-    return tables + [unquote(t) for t in tables if "%" in t] + [
-        p.read_text(encoding="utf-8-sig", errors="replace") for p in files] + [TYPOGRAPHY]
+    sources = [p.read_text(encoding="utf-8-sig", errors="replace") for p in files]
+    return tables + [unquote(t) for t in tables if "%" in t] + sources + [
+        escaped_characters(t) for t in sources if "\\" in t or "&#" in t] + [TYPOGRAPHY]
+
+
+ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})|\\N\{([A-Za-z0-9 -]+)\}|&#x([0-9a-fA-F]+);|&#([0-9]+);")
+
+
+def escaped_characters(text: str) -> str:
+    """The characters that a text writes as escapes: a notebook saved with JSON's \\u escapes, a Python string
+    with \\u or \\N{...}, an HTML character reference. A chart shows them as the characters themselves."""
+    import unicodedata
+
+    out = []
+    for four, eight, name, hex_ref, dec_ref in ESCAPE.findall(text):
+        try:
+            code = int(four or eight or hex_ref, 16) if (four or eight or hex_ref) else (
+                int(dec_ref) if dec_ref else ord(unicodedata.lookup(name)))
+            out.append(chr(code))
+        except (KeyError, ValueError, OverflowError):
+            continue  # not a character: nothing to draw
+    return "".join(out)
 
 
 def chart_characters(texts) -> str:

@@ -78,3 +78,21 @@ def test_the_page_fonts_are_woff_files_holding_every_character_of_the_pages(full
     for name in ("text-regular.woff", "text-bold.woff"):
         have = set(TTFont(str(site / "fonts" / name)).getBestCmap())
         assert not used - have, f"{name} lacks {sorted(chr(c) for c in used - have)[:10]}"
+
+
+def test_characters_written_as_escapes_are_in_the_cut(tmp_path):
+    """A notebook saved with JSON's \\u escapes (json.dump's default, as some tools write) or a Python string with
+    \\N{...} shows the characters themselves in its charts: the font cut must hold them, as for literal text."""
+    import json
+    import shutil
+
+    from conftest import ROOT
+
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(ROOT / "notebooks", notebooks, ignore=shutil.ignore_patterns(".*"))
+    literal = fonts.chart_characters(fonts.project_texts(ROOT / "data", notebooks))
+    for path in notebooks.glob("*.ipynb"):
+        path.write_text(json.dumps(json.loads(path.read_text(encoding="utf-8"))), encoding="utf-8")
+    assert all(p.read_text(encoding="utf-8").isascii() for p in notebooks.glob("*.ipynb"))
+    assert fonts.chart_characters(fonts.project_texts(ROOT / "data", notebooks)) == literal
+    assert fonts.escaped_characters(r'"\u25cb" "\N{BLACK CIRCLE}" &#x2191; &#8595; "\N{NO SUCH NAME}"') == "○●↑↓"

@@ -54,7 +54,7 @@ def compare(old: dict | None, new: dict) -> list[str]:
     for claim in sorted(set(old.get("verdicts", {})) | set(new["verdicts"]), key=_claim_key):
         a, b = old.get("verdicts", {}).get(claim), new["verdicts"].get(claim)
         if a != b:
-            lines.append(f"Verdict {claim}: {a or 'none'} → {b or 'none'}")
+            lines.append(f"Verdict {claim}: {a or 'not reported'} → {b or 'not reported'}")
     for key in sorted(set(old.get("headlines", {})) | set(new["headlines"]), key=_claim_key):
         a, b = old.get("headlines", {}).get(key, ""), new["headlines"].get(key, "")
         if a == b:

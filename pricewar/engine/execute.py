@@ -13,6 +13,7 @@ import re
 import signal
 import threading
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -185,8 +186,11 @@ def read_notebook(path: Path):
     threads at once.
     """
     try:
-        nb = nbformat.read(path, as_version=4)
-        nbformat.validate(nb)
+        with warnings.catch_warnings():
+            # A notebook edited by hand or saved by an older Jupyter may lack cell ids; it runs the same.
+            warnings.filterwarnings("ignore", message="Cell is missing an id field")
+            nb = nbformat.read(path, as_version=4)
+            nbformat.validate(nb)
         return nb
     except Exception as error:  # JSON errors, schema errors, unreadable file
         detail = str(error).strip().splitlines()[0] if str(error).strip() else "no detail"
