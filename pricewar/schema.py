@@ -1,9 +1,8 @@
 """Validate data/*.csv against data/datapackage.json and report problems as `file:row:column: message`.
 
-Frictionless does the type, constraint, foreign-key and duplicate checks. Five things it does not do are added
+Frictionless does the type, constraint, foreign-key and duplicate checks. Four things it does not do are added
 here: unknown columns are rejected (a typo in a header must not be ignored), dates must be written YYYY-MM-DD
-(strptime would accept 2024-5-1), no date is after today unless its field says `x-may-be-future` (a typed year
-would otherwise stretch the report to it), numbers must be finite and in ASCII digits (it reads "nan", "inf", 1e999 and full-width digits as
+(strptime would accept 2024-5-1), numbers must be finite and in ASCII digits (it reads "nan", "inf", 1e999 and full-width digits as
 numbers), and a cut
 must lower the price (a raise must raise it).
 Rows are numbered as a spreadsheet shows them: the header is row 1, the first data row is row 2.
@@ -220,14 +219,15 @@ def _rows(path: Path) -> list[dict]:
         return [{(k or "").strip(): (v or "").strip() for k, v in r.items()} for r in csv.DictReader(f)]
 
 
-def _future_dates(data_dir: Path, resource: dict, rel: str, today: str) -> list[Problem]:
-    """Dates after today: the data record what was announced or observed, and the report runs to its last date."""
+def _future_dates(data_dir: Path, resource: dict) -> list[tuple[int, str, str]]:
+    """(row, column, date) of each date after today, in fields not marked `x-may-be-future`. Allowed, as a price
+    may take effect on a later day, but worth a look: the report runs to its data's last date, so a mistyped year
+    would stretch it."""
+    today = dt.date.today().isoformat()
     fields = [f["name"] for f in resource["schema"]["fields"] if f["type"] == "date" and not f.get("x-may-be-future")]
-    if not fields:
+    if not fields or not (data_dir / resource["path"]).exists():
         return []
-    return [Problem(rel, n, name, f'"{r[name]}" is after today ({today}): the data hold what has been announced or '
-                    "observed so far (check the year)")
-            for n, r in enumerate(_rows(data_dir / resource["path"]), start=2)
+    return [(n, name, r[name]) for n, r in enumerate(_rows(data_dir / resource["path"]), start=2)
             for name in fields if ISO_DATE.fullmatch(r.get(name, "")) and r[name] > today]
 
 
@@ -269,7 +269,8 @@ def _catalogue_problems(data_dir: Path, label: str) -> list[Problem]:
 
 
 def notices(data_dir: Path, label: str | None = None) -> list[str]:
-    """Things that are allowed but worth a look: announcements that no price row refers to (one line)."""
+    """Things that are allowed but worth a look, one line each: prices dated before their model's launch, dates
+    after today, announcements that no price row refers to."""
     data_dir = Path(data_dir)
     label = label if label is not None else data_dir.name
     if not (data_dir / "announcements.csv").exists() or not (data_dir / "price_changes.csv").exists():
@@ -285,6 +286,14 @@ def notices(data_dir: Path, label: str | None = None) -> list[str]:
             out.append(f"Note: {len(early)} price row(s) in {label}/price_changes.csv are dated before their model's "
                        f"launch in models.csv (a preview price, or sources that disagree); the report applies a price "
                        f"only from the launch: rows {', '.join(early)}")
+    with open(data_dir / "datapackage.json", encoding="utf-8") as f:
+        resources = json.load(f)["resources"]
+    for resource in resources:
+        later = _future_dates(data_dir, resource)
+        if later:
+            out.append(f"Note: {len(later)} date(s) in {label}/{resource['path']} are after today "
+                       f"({dt.date.today().isoformat()}); the report runs to its data's last date, so check the year "
+                       f"unless the change is scheduled: " + ", ".join(f"row {n} {c} {d}" for n, c, d in later))
     lonely = [f"{n} ({r.get('announcement_id')})" for n, r in enumerate(_rows(data_dir / "announcements.csv"), start=2)
               if r.get("announcement_id") not in used]
     if lonely:
@@ -381,10 +390,6 @@ def validate(data_dir: Path, label: str | None = None, only: set[str] | None = N
                     continue  # "missing cell" or "not a finite number" already says it
                 column, message = _friendly(error, fields_of.get(task.name, {}), vendor_ids, fks_of.get(task.name))
                 problems.append(Problem(path_of.get(task.name, task.name), row, column, message))
-    today = dt.date.today().isoformat()
-    for r in readable:
-        if only is None or r["path"] in only:
-            problems += _future_dates(data_dir, r, f"{label}/{r['path']}", today)
     if any(r["name"] == "models" for r in readable):
         problems += _catalogue_problems(data_dir, label)
     return sorted(set(problems), key=lambda p: (p.file, p.row, p.column, p.message))
