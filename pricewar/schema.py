@@ -2,9 +2,8 @@
 
 Frictionless does the type, constraint, foreign-key and duplicate checks. Four things it does not do are added
 here: unknown columns are rejected (a typo in a header must not be ignored), dates must be written YYYY-MM-DD
-(strptime would accept 2024-5-1), numbers must be finite and in ASCII digits (it reads "nan", "inf", 1e999 and full-width digits as
-numbers), and a cut
-must lower the price (a raise must raise it).
+(strptime would accept 2024-5-1), numbers must be finite and in ASCII digits (it reads "nan", "inf", 1e999 and
+full-width digits as numbers), and a cut must lower the price (a raise must raise it).
 Rows are numbered as a spreadsheet shows them: the header is row 1, the first data row is row 2.
 """
 from __future__ import annotations
